@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Build the editions: python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]."""
+
+import sys
+
+from jpub.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

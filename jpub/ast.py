@@ -1,0 +1,135 @@
+"""Reading and adjusting pandoc's JSON AST: plain text, headings, stable ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from . import numbering
+
+Block = dict[str, Any]
+
+
+def plain_text(inlines: list[dict[str, Any]]) -> str:
+    """The text a reader sees, with soft breaks as spaces (as every writer emits them)."""
+    parts: list[str] = []
+    for node in inlines:
+        kind, content = node["t"], node.get("c")
+        if kind == "Str":
+            parts.append(content)
+        elif kind in ("Space", "SoftBreak"):
+            parts.append(" ")
+        elif kind == "LineBreak":
+            parts.append("\n")
+        elif kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+            parts.append(plain_text(content))
+        elif kind == "Quoted":
+            open_, close = ("“", "”") if content[0]["t"] == "DoubleQuote" else ("‘", "’")
+            parts.append(open_ + plain_text(content[1]) + close)
+        elif kind == "Code":
+            parts.append(content[1])
+        elif kind in ("Link", "Image"):
+            parts.append(plain_text(content[1]))
+        elif kind in ("Span", "Cite"):
+            parts.append(plain_text(content[1]))
+        elif kind == "Math":
+            parts.append(content[1])
+    return "".join(parts)
+
+
+def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
+    """Every block, depth first, in document order."""
+    for block in blocks:
+        yield block
+        kind, content = block["t"], block.get("c")
+        if kind in ("BlockQuote",):
+            yield from walk_blocks(content)
+        elif kind == "Div":
+            yield from walk_blocks(content[1])
+        elif kind in ("BulletList",):
+            for item in content:
+                yield from walk_blocks(item)
+        elif kind == "OrderedList":
+            for item in content[1]:
+                yield from walk_blocks(item)
+        elif kind == "DefinitionList":
+            for term, definitions in content:
+                for definition in definitions:
+                    yield from walk_blocks(definition)
+        elif kind == "Figure":
+            yield from walk_blocks(content[2])
+        elif kind == "Table":
+            for cell_blocks in table_cells(block):
+                yield from walk_blocks(cell_blocks)
+
+
+def table_cells(table: Block) -> Iterator[list[Block]]:
+    """The blocks of every cell: header rows, then body rows, then footer rows."""
+    _attr, _caption, _specs, head, bodies, foot = table["c"]
+    rows = list(head[1])
+    for body in bodies:
+        rows.extend(body[2])
+        rows.extend(body[3])
+    rows.extend(foot[1])
+    for row in rows:
+        for cell in row[1]:
+            yield cell[4]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+    unit: numbering.UnitNumber | None
+
+
+def headings(blocks: list[Block]) -> tuple[Heading, ...]:
+    found = []
+    for block in walk_blocks(blocks):
+        if block["t"] == "Header":
+            level, attr, inlines = block["c"]
+            text = plain_text(inlines)
+            found.append(Heading(level, text, attr[0], numbering.parse(text)))
+    return tuple(found)
+
+
+def assign_ids(blocks: list[Block]) -> None:
+    """Give every heading an ASCII id built from its place in the numbering (part2-chapter1-section3).
+
+    The same source always gives the same ids; an id the author wrote ({#id}) is kept.
+    """
+    stack: list[tuple[int, str]] = []  # (level, id) of the open ancestors
+    topics: dict[str, int] = {}
+    used: set[str] = set()
+    for block in walk_blocks(blocks):
+        if block["t"] != "Header":
+            continue
+        level, attr, inlines = block["c"]
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parent = stack[-1][1] if stack else ""
+        unit = numbering.parse(plain_text(inlines))
+        if unit:
+            own = f"{numbering.ID_PREFIX[unit.unit]}{unit.value}"
+        else:
+            topics[parent] = topics.get(parent, 0) + 1
+            own = f"topic{topics[parent]}"
+        wanted = attr[0] or (f"{parent}-{own}" if parent else own)
+        final, n = wanted, 1
+        while final in used:
+            n += 1
+            final = f"{wanted}-{n}"
+        used.add(final)
+        attr[0] = final
+        stack.append((level, final))
+
+
+def has_class(block: Block, name: str) -> bool:
+    return block["t"] == "Div" and name in block["c"][0][1]
+
+
+def split_cover(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """(the blocks of ::: cover divs, everything else)."""
+    cover = [inner for b in blocks if has_class(b, "cover") for inner in b["c"][1]]
+    return cover, [b for b in blocks if not has_class(b, "cover")]

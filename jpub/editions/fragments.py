@@ -1,0 +1,60 @@
+"""HTML fragments shared by the web and print editions, written by pandoc from the one AST."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import pandoc
+from ..ast import Heading
+from ..publication import Document
+
+_SPLIT = '<div class="jpub-split"></div>'
+
+
+@dataclass(frozen=True)
+class Fragments:
+    cover: str
+    body: str
+
+
+def html_fragments(document: Document) -> Fragments:
+    """Cover and body as HTML, in a single pandoc run."""
+    cover, body = document.parts()
+    split = {"t": "RawBlock", "c": ["html", _SPLIT]}
+    tree = {**body, "blocks": cover["blocks"] + [split] + body["blocks"]}
+    html = pandoc.write(tree, "html5", ["--wrap=none"]).decode("utf-8")
+    before, _, after = html.partition(_SPLIT)
+    return Fragments(before.strip(), after.strip())
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    heading: Heading
+    children: tuple["TocEntry", ...]
+
+
+def toc_tree(headings: tuple[Heading, ...], depth: int) -> tuple[TocEntry, ...]:
+    """Headings down to ``depth`` as a tree (a deeper heading nests under the last shallower one)."""
+    roots: list[tuple[Heading, list]] = []
+    stack: list[tuple[Heading, list]] = []
+    for heading in headings:
+        if heading.level > depth:
+            continue
+        node: tuple[Heading, list] = (heading, [])
+        while stack and stack[-1][0].level >= heading.level:
+            stack.pop()
+        (stack[-1][1] if stack else roots).append(node)
+        stack.append(node)
+
+    def freeze(nodes: list) -> tuple[TocEntry, ...]:
+        return tuple(TocEntry(h, freeze(children)) for h, children in nodes)
+
+    return freeze(roots)
+
+
+def chapter_level(headings: tuple[Heading, ...]) -> int:
+    """The heading level of 章 in this document (2 with 部 above it, 1 without); default 2."""
+    for heading in headings:
+        if heading.unit and heading.unit.unit == "章":
+            return heading.level
+    return 2

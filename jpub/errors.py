@@ -1,0 +1,17 @@
+"""The one root of user-facing errors: each carries diagnostics, never a traceback."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostic
+
+
+class DocumentError(Exception):
+    """A problem in the document or its environment that the user can fix."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(d.format() for d in diagnostics))
+
+    @classmethod
+    def at(cls, path: str, line: int, message: str, rule: str, column: int = 0) -> "DocumentError":
+        return cls([Diagnostic(path, line, column, "error", rule, message)])

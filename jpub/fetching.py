@@ -1,0 +1,32 @@
+"""What WeasyPrint may load: data: URLs and files inside the source tree; never the network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher
+
+
+class SourceTreeFetcher(URLFetcher):
+    """Refuses every URL but data: and file: under ``roots``; keeps a list of what it refused."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        if parts.scheme != "file":
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return any(path.is_relative_to(root) for root in self.roots)
+
+    def fetch(self, url, headers=None):
+        if not self.allows(url):
+            self.refused.append(url)
+            raise ValueError(f"refused: {url}")
+        return super().fetch(url, headers)

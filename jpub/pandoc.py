@@ -1,0 +1,44 @@
+"""Running the pandoc that ships inside the pypandoc-binary wheel."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from .errors import DocumentError
+
+READER = "markdown-smart-auto_identifiers"  # smart quotes would rewrite punctuation; ids are ours (ast.assign_ids)
+
+
+@functools.cache
+def executable() -> str:
+    try:
+        return pypandoc.get_pandoc_path()
+    except OSError:
+        raise DocumentError.at("pandoc", 0, "pandoc が見つかりません（pip install pypandoc-binary）", "pandoc") from None
+
+
+def run(args: list[str], data: bytes, cwd: Path | None = None) -> bytes:
+    """pandoc with the sandbox on: readers and writers touch only files named on the command line."""
+    command = [executable(), "--sandbox", *args]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, cwd=cwd, timeout=300, check=False)
+    except subprocess.TimeoutExpired:
+        raise DocumentError.at("pandoc", 0, "pandoc が 300 秒以内に終わりませんでした", "pandoc") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+        raise DocumentError.at("pandoc", 0, f"pandoc が失敗しました: {message}", "pandoc")
+    return done.stdout
+
+
+def parse_markdown(text: str) -> dict[str, Any]:
+    return json.loads(run(["-f", READER, "-t", "json"], text.encode("utf-8")))
+
+
+def write(ast: dict[str, Any], to: str, extra: list[str] | None = None, cwd: Path | None = None) -> bytes:
+    return run(["-f", "json", "-t", to, *(extra or [])], json.dumps(ast, ensure_ascii=False).encode("utf-8"), cwd)

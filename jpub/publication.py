@@ -1,0 +1,131 @@
+"""From a source file to what every edition is written from: one parse per distinct rendering."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from . import ast, pandoc, settings as settings_mod, source as source_mod, templating
+from .eras import era_date
+from .errors import DocumentError
+from .settings import Settings
+
+RESERVED = ("format", "publish")
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    subtitle: str
+    author: str
+    date: dt.date | None
+    lang: str
+    subject: str
+    keywords: tuple[str, ...]
+
+    @property
+    def era_date(self) -> str:
+        return era_date(self.date) if self.date else ""
+
+    def timestamp(self) -> dt.datetime:
+        """The build's timestamp: SOURCE_DATE_EPOCH, else the document's date (midnight JST)."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.strip().isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        day = self.date or dt.date(2000, 1, 1)
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One edition's rendering of the source and pandoc's reading of it."""
+
+    format: str
+    rendered: templating.Rendered
+    ast_json: str
+    headings: tuple[ast.Heading, ...]
+
+    def ast(self) -> dict[str, Any]:
+        return json.loads(self.ast_json)
+
+    def parts(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(cover AST, body AST): the ::: cover material and the rest."""
+        tree = self.ast()
+        cover, body = ast.split_cover(tree["blocks"])
+        return {**tree, "blocks": cover}, {**tree, "blocks": body}
+
+
+@dataclass(frozen=True)
+class Publication:
+    source: source_mod.Source
+    settings: Settings
+    meta: Meta
+    variables: Mapping[str, Any]
+    documents: Mapping[str, Document]
+
+
+def _meta(front: Mapping[str, Any], shown: str) -> Meta:
+    date = front.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise DocumentError.at(shown, 0, f"date は YYYY-MM-DD で書いてください（{date!r}）", "front-matter") from None
+    keywords = front.get("keywords") or ()
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.split(",")]
+    return Meta(
+        title=str(front.get("title") or Path(shown).stem),
+        subtitle=str(front.get("subtitle") or ""),
+        author=str(front.get("author") or ""),
+        date=date if isinstance(date, dt.date) else None,
+        lang=str(front.get("lang") or "ja"),
+        subject=str(front.get("subject") or ""),
+        keywords=tuple(str(k) for k in keywords),
+    )
+
+
+def read(path: Path, overrides: Mapping[str, Any] | None = None) -> tuple[source_mod.Source, Settings, Meta, dict[str, Any]]:
+    """Load the source and its settings, metadata and template variables (no rendering yet)."""
+    src = source_mod.load(path)
+    settings = settings_mod.with_overrides(settings_mod.from_front_matter(src.front, src.display, templating.front_key_line(src, "publish")), **(overrides or {}))
+    front = templating.render_front(src)
+    for name in RESERVED[:1]:
+        if name in front:
+            raise DocumentError.at(src.display, templating.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
+    variables = {k: v for k, v in front.items() if k != "publish"}
+    return src, settings, _meta(front, src.display), variables
+
+
+def render(src: source_mod.Source, variables: Mapping[str, Any], formats: Iterable[str]) -> dict[str, templating.Rendered]:
+    return {fmt: templating.render_body(src, variables, fmt) for fmt in formats}
+
+
+def parse(renderings: Mapping[str, templating.Rendered]) -> dict[str, Document]:
+    """pandoc reads each distinct rendering once; editions whose renderings agree share the parse."""
+    parsed: dict[str, str] = {}
+    documents = {}
+    for fmt, rendered in renderings.items():
+        if rendered.text not in parsed:
+            tree = pandoc.parse_markdown(rendered.text)
+            ast.assign_ids(tree["blocks"])
+            parsed[rendered.text] = json.dumps(tree, ensure_ascii=False)
+        tree_json = parsed[rendered.text]
+        documents[fmt] = Document(fmt, rendered, tree_json, ast.headings(json.loads(tree_json)["blocks"]))
+    return documents
+
+
+def prepare(path: Path, formats: Iterable[str], overrides: Mapping[str, Any] | None = None) -> Publication:
+    src, settings, meta, variables = read(path, overrides)
+    documents = parse(render(src, variables, formats))
+    return Publication(src, settings, meta, MappingProxyType(variables), MappingProxyType(documents))
+
+
+def deep_copy(tree: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(tree)

@@ -1,0 +1,61 @@
+"""Publishing settings: defaults in one place, read strictly from the front matter's ``publish`` key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from .errors import DocumentError
+
+SEVERITIES = ("off", "warning", "error")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
+
+
+@dataclass(frozen=True)
+class Settings:
+    serif_font: str = "Noto Serif CJK JP"  # PDF body (明朝)
+    sans_font: str = "Noto Sans CJK JP"  # PDF headings (ゴシック)
+    docx_serif_font: str = "游明朝"  # Word body: what Japanese Windows and Office for Mac ship
+    docx_sans_font: str = "游ゴシック"
+    toc_depth: int = 0  # heading level the 目次 goes down to; 0 = the level of 章
+    pdf_variant: str = "pdf/ua-1"
+    crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
+    docx_header: bool = True  # running header with the title in the Word edition
+    checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)}
+
+
+def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1) -> Settings:
+    """Build Settings from ``publish:``; an unknown key names the valid ones."""
+    raw = front.get("publish") or {}
+    if not isinstance(raw, dict):
+        raise DocumentError.at(path, line, "publish: にはキーと値の組を書いてください", "settings")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = _KEYS.get(str(key))
+        if name is None:
+            valid = ", ".join(sorted(_KEYS))
+            raise DocumentError.at(path, line, f"publish: に不明なキー {key!r} があります（有効なキー: {valid}）", "settings")
+        values[name] = _validate(name, value, path, line)
+    return Settings(**values)
+
+
+def _validate(name: str, value: Any, path: str, line: int) -> Any:
+    default = getattr(Settings(), name)
+    if name == "checks":
+        if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
+            raise DocumentError.at(path, line, f"publish.checks は「規則ID: {' | '.join(SEVERITIES)}」の形です", "settings")
+        return MappingProxyType({str(k): str(v) for k, v in value.items()})
+    if name == "pdf_variant" and value not in PDF_VARIANTS:
+        raise DocumentError.at(path, line, f"pdf-variant は {', '.join(PDF_VARIANTS)} のいずれかです（{value!r}）", "settings")
+    if type(value) is not type(default):
+        raise DocumentError.at(path, line, f"publish.{name.replace('_', '-')} は {type(default).__name__} で書いてください（{value!r}）", "settings")
+    return value
+
+
+def with_overrides(settings: Settings, **overrides: Any) -> Settings:
+    """Command-line options win over the front matter."""
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

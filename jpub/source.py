@@ -1,0 +1,98 @@
+"""Reading the canonical source: YAML front matter and a Jinja2 body, with line numbers kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+from .errors import DocumentError
+
+FENCE_OPEN = "---"
+FENCE_CLOSE = ("---", "...")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    display: str  # the path as the user should see it in diagnostics
+    front: Mapping[str, Any]
+    front_text: str  # the YAML exactly as written (for checks that need its lines)
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a DocumentError saying why it cannot be used."""
+    shown = display_path(path)
+    if not path.exists():
+        raise DocumentError.at(shown, 0, "ソースファイルが見つかりません", "source-missing")
+    if path.is_dir():
+        raise DocumentError.at(shown, 0, "ソースがディレクトリです（.md ファイルを指定してください）", "source-unreadable")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError.at(shown, 0, f"ソースを読めません: {exc.strerror}", "source-unreadable") from None
+    if b"\x00" in data:
+        raise DocumentError.at(shown, 0, "バイナリファイルです（UTF-8 のテキストが必要です）", "source-encoding")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DocumentError.at(shown, line, "UTF-8 として読めません（文字コードを UTF-8 にしてください）", "source-encoding") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
+    """(yaml text, body, 1-based body line). A source without front matter has an empty one."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE_OPEN:
+        return "", text, 1
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in FENCE_CLOSE:
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    raise DocumentError.at(shown, 1, "フロントマターの終わり（---）が見つかりません", "front-matter")
+
+
+def parse_front_matter(yaml_text: str, shown: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening fence
+        column = mark.column + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError.at(shown, line, f"フロントマターの YAML が不正です: {problem}", "front-matter", column) from None
+    if not isinstance(data, dict):
+        raise DocumentError.at(shown, 2, "フロントマターは「キー: 値」の形で書いてください", "front-matter")
+    return {str(key): _plain(value) for key, value in data.items()}
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates stay dates; everything else is kept as loaded."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def load(path: Path) -> Source:
+    shown = display_path(path)
+    text = read_text(path)
+    if not text.strip():
+        raise DocumentError.at(shown, 1, "ソースが空です", "source-empty")
+    yaml_text, body, body_line = split_front_matter(text, shown)
+    front = parse_front_matter(yaml_text, shown)
+    if not body.strip():
+        raise DocumentError.at(shown, body_line, "本文がありません", "source-empty")
+    return Source(path, shown, MappingProxyType(front), yaml_text, body, body_line)

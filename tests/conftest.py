@@ -1,0 +1,48 @@
+"""Shared fixtures: built editions of the fixture documents, and client availability."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jpub.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DEFAULT_SOURCE = ROOT / "source" / "white-paper-summary.md"
+REQUIRE_CLIENTS = os.environ.get("REQUIRE_CLIENTS") == "1"
+
+
+def need_client(name: str, found: bool, why: str) -> None:
+    """Skip with a visible reason when an outside client is absent; in CI (REQUIRE_CLIENTS=1) fail instead."""
+    if found:
+        return
+    message = f"{name} is not installed: {why}"
+    if REQUIRE_CLIENTS:
+        pytest.fail(message + " (REQUIRE_CLIENTS=1)")
+    pytest.skip(message)
+
+
+def which(program: str) -> str | None:
+    return shutil.which(program)
+
+
+def build(source: Path, out: Path, *targets: str) -> Path:
+    status = main([*targets, "--source", str(source), "--out", str(out)])
+    assert status == 0, f"build of {source.name} failed with {status}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The default source, all three editions."""
+    return build(DEFAULT_SOURCE, tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="session")
+def chapters_build(tmp_path_factory) -> Path:
+    """A document with 章 at # (no 部), its own variables, a table from a loop and an html-only block."""
+    return build(FIXTURES / "chapters-only.md", tmp_path_factory.mktemp("chapters"))
