@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from . import numbering
 
@@ -53,7 +54,7 @@ def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
             for item in content[1]:
                 yield from walk_blocks(item)
         elif kind == "DefinitionList":
-            for term, definitions in content:
+            for _term, definitions in content:
                 for definition in definitions:
                     yield from walk_blocks(definition)
         elif kind == "Figure":

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Sequence
 
-from . import checks, diagnostics, publication
+from . import checks, diagnostics, limits, preflight, publication, templating
 from .errors import DocumentError
 from .outputs import write_atomically
 from .templating import FORMATS
@@ -50,38 +51,78 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def diagnose(src, renderings, settings, editions: list[str]) -> list[diagnostics.Diagnostic]:
+    """Limits first (pathological input stops there), then the checks, then what the PDF needs."""
+    found = [d for r in renderings.values() for d in limits.check(r, src.display)]
+    if not found:
+        found = checks.run(src, renderings, settings)
+    if "pdf" in editions:
+        found += preflight.check_pdf(settings, src.display, templating.front_key_line(src, "publish"))
+    return diagnostics.sort(found)
+
+
+def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
+    """check prints to stdout (text or JSON); a build prints its diagnostics on stderr."""
+    if "check" in targets:
+        sys.stdout.write(diagnostics.as_json(found) if args.format == "json" else diagnostics.as_text(found))
+    elif found:
+        sys.stderr.write(diagnostics.as_text(found))
+
+
 def build(args: argparse.Namespace, targets: list[str]) -> int:
     source = args.source or default_source()
     overrides = {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks}
     src, settings, meta, variables = publication.read(source, overrides)
     editions = [t for t in targets if t in FORMATS]
     renderings = publication.render(src, variables, FORMATS)
-    found = diagnostics.sort(checks.run(src, renderings, settings))
-    if "check" in targets and args.format == "json":
-        sys.stdout.write(diagnostics.as_json(found))
-    elif found:
-        (sys.stdout if "check" in targets else sys.stderr).write(diagnostics.as_text(found))
+    found = diagnose(src, renderings, settings, editions)
+    report(found, args, targets)
     if diagnostics.has_errors(found):
         if editions:
             _log("エラーがあるため出力を作りませんでした（既存の出力はそのままです）")
         return 1
     if editions:
-        from .editions import EDITIONS
-
-        documents = publication.parse({f: renderings[f] for f in editions})
-        pub = publication.Publication(src, settings, meta, variables, documents)
-        for name in editions:
-            edition = EDITIONS[name]
-            started = time.perf_counter()
-            data = edition.render(pub)
-            target = args.out / f"{source.stem}{edition.suffix}"
-            write_atomically(target, data)
-            _log(f"{name:<5} {target}  {time.perf_counter() - started:.2f} s")
+        publish(src, settings, meta, variables, {f: renderings[f] for f in editions}, args.out)
     if "verify" in targets:
         from . import verify
 
         return verify.run(source, args.out)
     return 0
+
+
+def publish(src, settings, meta, variables, renderings, out: Path) -> None:
+    """Parse once, render every edition, then write them all (a failure leaves earlier outputs as they were)."""
+    if "pdf" in renderings:
+        preflight.import_weasyprint()
+    from .editions import EDITIONS  # imported here: WeasyPrint's import alone costs half a second
+
+    documents = publication.parse(renderings, src.display, src.path.parent)
+    pub = publication.Publication(src, settings, meta, variables, documents)
+    notes = diagnostics.sort(n for d in documents.values() for n in d.notes)
+    if notes:
+        sys.stderr.write(diagnostics.as_text(notes))
+    outputs = render_editions(pub, list(renderings))
+    for name, (data, seconds) in outputs.items():
+        target = out / f"{src.path.stem}{EDITIONS[name].suffix}"
+        write_atomically(target, data)
+        _log(f"{name:<5} {target}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
+
+
+def render_editions(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
+    """Render the editions side by side (pandoc runs while WeasyPrint lays out): name → (bytes, seconds)."""
+    from .editions import EDITIONS
+
+    def one(name: str) -> tuple[str, bytes, float]:
+        begin = time.perf_counter()
+        data = EDITIONS[name].render(pub)
+        return name, data, time.perf_counter() - begin
+
+    if len(editions) == 1:
+        results = [one(editions[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(editions)) as pool:
+            results = list(pool.map(one, editions))
+    return {name: (data, seconds) for name, data, seconds in results}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

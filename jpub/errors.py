@@ -13,5 +13,5 @@ class DocumentError(Exception):
         super().__init__("\n".join(d.format() for d in diagnostics))
 
     @classmethod
-    def at(cls, path: str, line: int, message: str, rule: str, column: int = 0) -> "DocumentError":
+    def at(cls, path: str, line: int, message: str, rule: str, column: int = 0) -> DocumentError:
         return cls([Diagnostic(path, line, column, "error", rule, message)])

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from . import ast, pandoc, settings as settings_mod, source as source_mod, templating
+from . import ast, pandoc, rawhtml, templating
+from . import settings as settings_mod
+from . import source as source_mod
+from .diagnostics import Diagnostic
 from .eras import era_date
 from .errors import DocumentError
 from .settings import Settings
@@ -37,7 +40,7 @@ class Meta:
         """The build's timestamp: SOURCE_DATE_EPOCH, else the document's date (midnight JST)."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         if epoch and epoch.strip().isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         day = self.date or dt.date(2000, 1, 1)
         return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 
@@ -50,6 +53,7 @@ class Document:
     rendered: templating.Rendered
     ast_json: str
     headings: tuple[ast.Heading, ...]
+    notes: tuple[Diagnostic, ...] = ()  # warnings found while preparing (e.g. raw HTML that was dropped)
 
     def ast(self) -> dict[str, Any]:
         return json.loads(self.ast_json)
@@ -94,7 +98,8 @@ def _meta(front: Mapping[str, Any], shown: str) -> Meta:
 def read(path: Path, overrides: Mapping[str, Any] | None = None) -> tuple[source_mod.Source, Settings, Meta, dict[str, Any]]:
     """Load the source and its settings, metadata and template variables (no rendering yet)."""
     src = source_mod.load(path)
-    settings = settings_mod.with_overrides(settings_mod.from_front_matter(src.front, src.display, templating.front_key_line(src, "publish")), **(overrides or {}))
+    configured = settings_mod.from_front_matter(src.front, src.display, templating.front_key_line(src, "publish"))
+    settings = settings_mod.with_overrides(configured, **(overrides or {}))
     front = templating.render_front(src)
     for name in RESERVED[:1]:
         if name in front:
@@ -107,25 +112,27 @@ def render(src: source_mod.Source, variables: Mapping[str, Any], formats: Iterab
     return {fmt: templating.render_body(src, variables, fmt) for fmt in formats}
 
 
-def parse(renderings: Mapping[str, templating.Rendered]) -> dict[str, Document]:
-    """pandoc reads each distinct rendering once; editions whose renderings agree share the parse."""
-    parsed: dict[str, str] = {}
+def parse(renderings: Mapping[str, templating.Rendered], path: str = "", root: Path | None = None) -> dict[str, Document]:
+    """pandoc reads each distinct rendering once; editions whose renderings agree share the parse.
+
+    The raw-HTML policy is applied here, so no edition can receive what it forbids.
+    """
+    parsed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = {}
     documents = {}
     for fmt, rendered in renderings.items():
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
+            tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, path, root)
             ast.assign_ids(tree["blocks"])
-            parsed[rendered.text] = json.dumps(tree, ensure_ascii=False)
-        tree_json = parsed[rendered.text]
-        documents[fmt] = Document(fmt, rendered, tree_json, ast.headings(json.loads(tree_json)["blocks"]))
+            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
+        tree_json, notes = parsed[rendered.text]
+        documents[fmt] = Document(fmt, rendered, tree_json, ast.headings(json.loads(tree_json)["blocks"]), notes)
     return documents
 
 
 def prepare(path: Path, formats: Iterable[str], overrides: Mapping[str, Any] | None = None) -> Publication:
     src, settings, meta, variables = read(path, overrides)
-    documents = parse(render(src, variables, formats))
+    documents = parse(render(src, variables, formats), src.display, src.path.parent)
     return Publication(src, settings, meta, MappingProxyType(variables), MappingProxyType(documents))
 
 
-def deep_copy(tree: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(tree)

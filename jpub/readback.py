@@ -70,7 +70,8 @@ def html_tree(path: Path):
 
 def html_headings(path: Path, scope: str = "//main") -> list[ReadHeading]:
     root = html_tree(path)
-    return [ReadHeading(int(h.tag[1]), h.text_content().strip()) for h in root.xpath(f"{scope}//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")]
+    found = root.xpath(f"{scope}//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+    return [ReadHeading(int(h.tag[1]), h.text_content().strip()) for h in found]
 
 
 def html_text(path: Path) -> str:

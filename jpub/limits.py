@@ -1,0 +1,54 @@
+"""Limits that make pathological input fail fast with a clear message instead of hanging a build."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic
+from .templating import Rendered
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 20 * 1024 * 1024  # the whole rendered text
+    max_line: int = 200_000  # characters in one line
+    max_headings: int = 5_000
+    max_nesting: int = 40  # block quotes and list levels
+
+
+LIMITS = Limits()
+_HEADING = re.compile(r"^#{1,6}\s")
+_QUOTES = re.compile(r"^(?:\s*>)+")
+
+
+def nesting(line: str) -> int:
+    """How deep a line nests: block-quote markers plus list indentation (two spaces a level)."""
+    quotes = _QUOTES.match(line)
+    depth = quotes.group(0).count(">") if quotes else 0
+    rest = line[quotes.end() :] if quotes else line
+    indent = len(rest) - len(rest.lstrip(" "))
+    return depth + indent // 2
+
+
+def check(rendered: Rendered, path: str, limits: Limits = LIMITS) -> list[Diagnostic]:
+    """Errors for input beyond the limits, each at the line that crosses it (at most one per kind)."""
+    found: dict[str, Diagnostic] = {}
+
+    def add(rule: str, line: int, message: str) -> None:
+        found.setdefault(rule, Diagnostic(path, rendered.source_line(line), 1, "error", rule, message))
+
+    size = len(rendered.text.encode("utf-8"))
+    if size > limits.max_bytes:
+        add("limit-size", 1, f"文書が大きすぎます（{size:,} バイト、上限 {limits.max_bytes:,}）")
+    headings = 0
+    for number, line in enumerate(rendered.text.split("\n"), start=1):
+        if len(line) > limits.max_line:
+            add("limit-line", number, f"1 行が長すぎます（{len(line):,} 文字、上限 {limits.max_line:,}）")
+        if _HEADING.match(line):
+            headings += 1
+            if headings > limits.max_headings:
+                add("limit-headings", number, f"見出しが多すぎます（上限 {limits.max_headings:,}）")
+        if line.startswith((" ", ">")) and nesting(line) > limits.max_nesting:
+            add("limit-nesting", number, f"入れ子が深すぎます（{nesting(line)} 段、上限 {limits.max_nesting}）")
+    return list(found.values())
