@@ -16,6 +16,7 @@ from .templating import FORMATS
 
 TARGETS = ("pdf", "docx", "html", "check", "verify")
 SOURCE_DIR = Path("source")
+KEPT = "エラーがあるため出力を作りませんでした（既存の出力はそのままです）"
 
 
 class UsageError(Exception):
@@ -79,7 +80,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     report(found, args, targets)
     if diagnostics.has_errors(found):
         if editions:
-            _log("エラーがあるため出力を作りませんでした（既存の出力はそのままです）")
+            _log(KEPT)
         return 1
     if editions:
         publish(src, settings, meta, variables, {f: renderings[f] for f in editions}, args.out)
@@ -142,9 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args is not None and args.debug:
             raise
         _log(diagnostics.as_text(exc.diagnostics).rstrip())
+        if not args.targets or any(t in FORMATS for t in args.targets):
+            _log(KEPT)
         return 1
     except OSError as exc:
         if args is not None and args.debug:
             raise
-        _log(f"{exc.filename or ''}: error: {exc.strerror or exc}")
+        _log(f"{exc.filename or 'build.py'}: error: ファイルの読み書きに失敗しました: {exc.strerror or exc}")
         return 1

@@ -75,6 +75,8 @@ def parse_front_matter(yaml_text: str, shown: str) -> dict[str, Any]:
         column = mark.column + 1 if mark else 0
         problem = getattr(exc, "problem", None) or str(exc)
         raise DocumentError.at(shown, line, f"フロントマターの YAML が不正です: {problem}", "front-matter", column) from None
+    except ValueError as exc:  # a well-formed but impossible value, such as the date 2024-13-01
+        raise DocumentError.at(shown, 2, f"フロントマターの値が不正です: {exc}", "front-matter") from None
     if not isinstance(data, dict):
         raise DocumentError.at(shown, 2, "フロントマターは「キー: 値」の形で書いてください", "front-matter")
     return {str(key): _plain(value) for key, value in data.items()}

@@ -1,0 +1,129 @@
+"""Every mistake an editor can make gets one clear message, exit 1 (2 for usage), and no traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jpub import cli, pandoc
+from jpub.errors import DocumentError
+
+from .conftest import FIXTURES, ROOT
+
+GOOD = "---\ntitle: T\nyear: 令和6年度\n---\n# 第1章 概要\n\n{{ year }}の本文。\n"
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    status = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def source(tmp_path: Path, content: str | bytes, name: str = "doc.md") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+CASES = [
+    # (name, file content or None for a missing file, expected exit, expected text, expected line or None)
+    ("missing", None, 1, "ソースファイルが見つかりません", None),
+    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", 1, "バイナリファイル", None),
+    ("shift-jis", "---\ntitle: T\n---\n本文\n".encode("utf-8") + "日本語".encode("shift_jis"), 1, "UTF-8 として読めません", ":5"),
+    ("empty", "", 1, "ソースが空です", None),
+    ("front matter only", "---\ntitle: T\n---\n", 1, "本文がありません", None),
+    ("yaml", "---\ntitle: [unclosed\nyear: 1\n---\n本文\n", 1, "YAML が不正です", ":3"),
+    ("unclosed front matter", "---\ntitle: T\n本文\n", 1, "フロントマターの終わり", ":1"),
+    ("undefined variable", "---\ntitle: T\n---\n\n本文\n{{ nope }}\n", 1, "変数 nope が定義されていません", ":6"),
+    ("jinja syntax", "---\ntitle: T\n---\n{% if %}\n", 1, "テンプレートの構文エラー", ":4"),
+    ("missing include", "---\ntitle: T\n---\n本文\n\n{% include 'parts/none.md' %}\n", 1, "parts/none.md が見つかりません", ":6"),
+    ("unknown setting", "---\ntitle: T\npublish:\n  colour: red\n---\n本文\n", 1, "不明なキー 'colour'", ":3"),
+    ("missing font", "---\ntitle: T\npublish:\n  serif-font: No Such Mincho\n---\n# 第1章 本文\n", 1, "フォント「No Such Mincho」がありません", ":3"),
+    ("sandbox", "---\ntitle: T\n---\n{{ cycler.__init__.__globals__.os.popen('id').read() }}\n", 1, "error", ":4"),
+]
+
+
+@pytest.mark.parametrize("name, content, status, text, line", CASES, ids=[c[0] for c in CASES])
+def test_bad_source_gets_one_clear_message(tmp_path, capsys, name, content, status, text, line):
+    path = tmp_path / "doc.md" if content is None else source(tmp_path, content)
+    got, output = run(capsys, "pdf", "--source", str(path), "--out", str(tmp_path / "out"))
+    assert got == status
+    assert text in output
+    assert "Traceback" not in output and "uid=" not in output
+    if line:
+        assert f"doc.md{line}" in output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_directory_as_source(tmp_path, capsys):
+    status, output = run(capsys, "check", "--source", str(tmp_path))
+    assert status == 1 and "ディレクトリ" in output
+
+
+@pytest.mark.parametrize("argv, text", [(["nonsense"], "不明なターゲット"), (["--pdf-variant", "pdf/z"], "invalid choice"), (["--bogus"], "unrecognized")])
+def test_usage_errors_exit_2(capsys, argv, text):
+    status, output = run(capsys, *argv)
+    assert status == 2 and text in output
+
+
+def test_pandoc_failure_is_a_message(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(pandoc, "executable", lambda: "/bin/false")
+    status, output = run(capsys, "html", "--source", str(source(tmp_path, GOOD)), "--out", str(tmp_path / "out"))
+    assert status == 1 and "pandoc が失敗しました" in output and "Traceback" not in output
+
+
+def test_unwritable_output_is_a_message(tmp_path, capsys):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    status, output = run(capsys, "html", "--source", str(source(tmp_path, GOOD)), "--out", str(blocker))
+    assert status == 1 and "error" in output and "Traceback" not in output
+
+
+def test_debug_flag_shows_the_traceback(tmp_path):
+    with pytest.raises(DocumentError):
+        cli.main(["check", "--debug", "--source", str(source(tmp_path, "---\ntitle: T\n---\n{{ nope }}\n"))])
+
+
+def test_build_py_exit_codes_and_no_traceback(tmp_path):
+    bad = source(tmp_path, "---\ntitle: T\n---\n{{ nope }}\n")
+    done = subprocess.run([sys.executable, "build.py", "check", "--source", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "doc.md:4: error:" in done.stdout + done.stderr and "Traceback" not in done.stderr
+    usage = subprocess.run([sys.executable, "build.py", "--out"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert usage.returncode == 2
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_failed_build_keeps_earlier_outputs(tmp_path, capsys):
+    path = source(tmp_path, (FIXTURES / "chapters-only.md").read_text(encoding="utf-8"), "chapters-only.md")
+    out = tmp_path / "out"
+    assert cli.main(["--source", str(path), "--out", str(out)]) == 0
+    before = digest(out)
+    path.write_text(path.read_text(encoding="utf-8") + "\n{{ undefined_thing }}\n", encoding="utf-8")
+    status, output = run(capsys, "--source", str(path), "--out", str(out))
+    assert status == 1 and "既存の出力はそのまま" in output
+    assert digest(out) == before  # byte-identical, and no stray temporary file beside them
+
+
+def test_an_edition_failing_late_writes_none(tmp_path, capsys, monkeypatch):
+    from jpub.editions import EDITIONS, Edition
+
+    path = source(tmp_path, GOOD)
+    out = tmp_path / "out"
+    assert cli.main(["--source", str(path), "--out", str(out)]) == 0
+    before = digest(out)
+    path.write_text(GOOD.replace("本文。", "改訂した本文。"), encoding="utf-8")
+
+    def broken(pub):
+        raise DocumentError.at("doc.md", 1, "書き出しに失敗", "test-failure")
+
+    monkeypatch.setitem(EDITIONS, "docx", Edition("docx", ".docx", broken))
+    status, _ = run(capsys, "--source", str(path), "--out", str(out))
+    assert status == 1
+    assert digest(out) == before  # the PDF and HTML that did render were not written either
