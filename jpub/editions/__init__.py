@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
 from ..publication import Publication
-from . import docx, html, pdf
 
 
 @dataclass(frozen=True)
@@ -16,8 +16,18 @@ class Edition:
     render: Callable[[Publication], bytes]
 
 
+def _writer(module: str) -> Callable[[Publication], bytes]:
+    """The module's ``render``, imported on first use (WeasyPrint alone takes half a second to import)."""
+
+    def render(pub: Publication) -> bytes:
+        return importlib.import_module(f"{__name__}.{module}").render(pub)
+
+    render.__qualname__ = f"{module}.render"
+    return render
+
+
 EDITIONS: dict[str, Edition] = {
-    "pdf": Edition("pdf", ".pdf", pdf.render),
-    "docx": Edition("docx", ".docx", docx.render),
-    "html": Edition("html", ".html", html.render),
+    "pdf": Edition("pdf", ".pdf", _writer("pdf")),
+    "docx": Edition("docx", ".docx", _writer("docx")),
+    "html": Edition("html", ".html", _writer("html")),
 }
