@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from weasyprint import CSS, HTML
 
 from .. import shells
 from ..fetching import SourceTreeFetcher
+from ..ast import Heading
 from ..publication import Publication
 from .fragments import chapter_level, html_fragments, toc_tree
+from .pdf_layout import GRID
+from .pdf_typography import refine
 
 
 def print_html(pub: Publication) -> str:
+    """The whole print document as HTML, with the Japanese composition spans already added."""
     document = pub.documents["pdf"]
     fragments = html_fragments(document)
     depth = pub.settings.toc_depth or chapter_level(document.headings)
-    return shells.render(
-        "pdf/page.html.j2",
-        meta=pub.meta,
-        created=pub.meta.timestamp().isoformat(),
-        cover=fragments.cover,
-        body=fragments.body,
-        toc=toc_tree(document.headings, depth),
+    return refine(
+        shells.render(
+            "pdf/page.html.j2",
+            meta=pub.meta,
+            created=pub.meta.timestamp().isoformat(),
+            cover=fragments.cover,
+            body=fragments.body,
+            toc=toc_tree(document.headings, depth),
+        )
     )
 
 
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def part_labels(headings: tuple[Heading, ...]) -> list[tuple[str, str]]:
+    """(id, 第N部) of every numbered heading above the 章 level: the left running head."""
+    chapter = chapter_level(headings)
+    return [
+        (_css_string(h.id), _css_string(f"第{h.unit.digits}{h.unit.unit}"))
+        for h in headings
+        if h.unit is not None and h.level < chapter
+    ]
+
+
 def stylesheet(pub: Publication) -> str:
-    return shells.render("pdf/print.css.j2", settings=pub.settings)
+    headings = pub.documents["pdf"].headings
+    chapter = chapter_level(headings)
+    return shells.render(
+        "pdf/print.css.j2",
+        settings=pub.settings,
+        grid=GRID,
+        chapter_level=chapter,
+        part_levels=list(range(1, chapter)),
+        part_labels=part_labels(headings),
+    )
 
 
 def render(pub: Publication) -> bytes:
     fetcher = SourceTreeFetcher([pub.source.path.parent, shells.TEMPLATES])
-    html = HTML(string=print_html(pub), base_url=str(pub.source.path), url_fetcher=fetcher)
+    html_text, css_text = print_html(pub), stylesheet(pub)
+    html = HTML(string=html_text, base_url=str(pub.source.path), url_fetcher=fetcher)
     variant = None if pub.settings.pdf_variant == "none" else pub.settings.pdf_variant
-    document = html.render(stylesheets=[CSS(string=stylesheet(pub))])
-    return document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True)
+    document = html.render(stylesheets=[CSS(string=css_text)])
+    # The file identifier comes from the content, so two builds of one source are the same bytes.
+    identifier = hashlib.sha256((html_text + css_text + repr(pub.settings)).encode("utf-8")).hexdigest()[:32].encode("ascii")
+    return document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True, pdf_identifier=identifier)

@@ -1,0 +1,50 @@
+"""The print page grid (版面): a whole number of characters per line and of lines per page.
+
+Margins are derived from the grid, not the other way round, so that a line of full-width text fills
+the measure exactly and the text block holds a whole number of lines (JLReq 2.4: 字詰め × 行数).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class Grid:
+    page_width_mm: float = 210.0  # A4
+    page_height_mm: float = 297.0
+    font_pt: float = 10.5  # 本文 明朝
+    line_height: float = 1.7  # 行送り = 1.7 × 文字サイズ
+    chars_per_line: int = 40  # 字詰め
+    lines_per_page: int = 38  # 行数
+    head_share: float = 0.54  # part of the vertical white space above the block (the rest goes below)
+
+    @property
+    def measure_mm(self) -> float:
+        return self.chars_per_line * self.font_pt * MM_PER_PT
+
+    @property
+    def block_height_mm(self) -> float:
+        return self.lines_per_page * self.font_pt * self.line_height * MM_PER_PT
+
+    @property
+    def inner_margin_mm(self) -> float:
+        return (self.page_width_mm - self.measure_mm) / 2
+
+    @property
+    def top_margin_mm(self) -> float:
+        return (self.page_height_mm - self.block_height_mm) * self.head_share
+
+    @property
+    def bottom_margin_mm(self) -> float:
+        return self.page_height_mm - self.block_height_mm - self.top_margin_mm
+
+    def css_margin(self) -> str:
+        """The ``@page`` margin: top right bottom left, in mm to 0.01 mm."""
+        side = f"{self.inner_margin_mm:.2f}mm"
+        return f"{self.top_margin_mm:.2f}mm {side} {self.bottom_margin_mm:.2f}mm {side}"
+
+
+GRID = Grid()
