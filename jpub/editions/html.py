@@ -1,23 +1,50 @@
-"""The web edition: one self-contained HTML file."""
+"""The web edition: one self-contained HTML file that loads nothing from anywhere."""
 
 from __future__ import annotations
 
-from ..publication import Publication
+import dataclasses
+import json
+import re
+
 from .. import shells
+from ..publication import Document, Publication
 from .fragments import chapter_level, html_fragments, toc_tree
+from .html_ast import for_web
+from .html_images import Embedder, embed
+
+# Scripts and every outside load are refused by the page itself; styles are inline, images data: URIs.
+CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def web_document(pub: Publication) -> Document:
+    """The html rendering with its images embedded, permalinks after headings and table semantics."""
+    document = pub.documents["html"]
+    tree = document.ast()
+    embedder = Embedder(pub.source.path.parent, document.rendered, pub.source.display)
+    tree["blocks"] = for_web(embed(tree["blocks"], embedder))
+    return dataclasses.replace(document, ast_json=json.dumps(tree, ensure_ascii=False))
+
+
+# pandoc writes each block on its own line; the permalink must follow its heading without a break
+_BEFORE_PERMALINK = re.compile(r'(</h[1-6]>)\s+(<a class="permalink")')
+
+
+def glue_permalinks(body: str) -> str:
+    return _BEFORE_PERMALINK.sub(r"\1\2", body)
 
 
 def render(pub: Publication) -> bytes:
     document = pub.documents["html"]
-    fragments = html_fragments(document)
-    depth = pub.settings.toc_depth or chapter_level(document.headings) + 1
+    fragments = html_fragments(web_document(pub))
+    chapters = chapter_level(document.headings)
     page = shells.render(
         "html/page.html.j2",
         meta=pub.meta,
+        csp=CONTENT_SECURITY_POLICY,
         cover=fragments.cover,
-        body=fragments.body,
-        toc=toc_tree(document.headings, depth),
-        overview=toc_tree(document.headings, chapter_level(document.headings)),
+        body=glue_permalinks(fragments.body),
+        toc=toc_tree(document.headings, pub.settings.toc_depth or chapters + 1),
+        overview=toc_tree(document.headings, chapters),
         css=shells.read("html/web.css"),
     )
     return page.encode("utf-8")

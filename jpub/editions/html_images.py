@@ -1,0 +1,90 @@
+"""Images in the web edition: read beside the source and embedded as data: URIs, so the page loads nothing."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ..ast import plain_text
+from ..errors import DocumentError
+from ..templating import Rendered
+
+RULE = "html-image"
+MAX_BYTES = 10 * 1024 * 1024
+
+# (how the file starts, its media type); SVG is recognised by its text below
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def media_type(data: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return "image/svg+xml"
+    return None
+
+
+def data_uri(data: bytes, kind: str) -> str:
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class Embedder:
+    """Turns an image URL written in the source into a data: URI, or stops the build at its line."""
+
+    root: Path  # the source file's folder: image paths are relative to it
+    rendered: Rendered
+    shown: str  # the source path as diagnostics show it
+
+    def line(self, url: str) -> int:
+        at = self.rendered.text.find(url)
+        return self.rendered.source_line(self.rendered.text.count("\n", 0, at) + 1) if at >= 0 else 0
+
+    def fail(self, url: str, message: str) -> DocumentError:
+        return DocumentError.at(self.shown, self.line(url), message, RULE)
+
+    def __call__(self, url: str) -> str:
+        if url.startswith("data:"):
+            return url
+        path = self.root / unquote(urlsplit(url).path)
+        if not path.is_file():
+            raise self.fail(url, f"画像ファイルが見つかりません: {url}（ソースのフォルダからの相対パスで書いてください）")
+        if path.stat().st_size > MAX_BYTES:
+            raise self.fail(url, f"画像が大きすぎます: {url}（{MAX_BYTES // (1024 * 1024)} MB まで）")
+        data = path.read_bytes()
+        kind = media_type(data)
+        if kind is None:
+            raise self.fail(url, f"画像の形式が分かりません: {url}（PNG・JPEG・GIF・WebP・SVG が使えます）")
+        return data_uri(data, kind)
+
+
+def embed(node: Any, embedder: Embedder) -> Any:
+    """Every Image with its file embedded; an image whose URL the resource policy removed keeps only its text."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            if isinstance(item, dict) and item.get("t") == "Image" and not item["c"][2][0]:
+                out.extend(item["c"][1])
+            else:
+                out.append(embed(item, embedder))
+        return out
+    if isinstance(node, dict):
+        if node.get("t") == "Image":
+            attr, alt, (url, title) = node["c"]
+            if not plain_text(alt).strip():
+                raise embedder.fail(url, f"画像に代替テキストがありません: {url}（![図の説明]({url}) のように書いてください）")
+            return {"t": "Image", "c": [attr, alt, [embedder(url), title]]}
+        return {key: embed(value, embedder) for key, value in node.items()}
+    return node
