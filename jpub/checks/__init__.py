@@ -1,15 +1,107 @@
-"""Checks of the source and its renderings (rules live in their own modules, listed in RULES)."""
+"""Checks of the source and its renderings: a table of pure rules over a prepared, frozen view.
+
+Each rule reads one Doc (a distinct rendering, its lines tied to the source file) and yields findings
+already placed in the file the author edits. Severity comes from the table, changed or switched off by
+``publish: checks: {rule-id: off|warning|error}``; ``{## check: ignore RULE-ID ##}`` silences one line.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, sort
 from ..settings import Settings
 from ..source import Source
 from ..templating import Rendered
+from . import contents, dates, markup, prepare, structure, template, text
+from .model import Finding, Rule
+
+CONFIG_RULE = "check-config"
+_IGNORE = re.compile(r"\{##\s*check:\s*ignore\s+(.*?)\s*##\}")
+
+RULES: tuple[Rule, ...] = (
+    Rule("numbering-start", "error", "見出し番号", "部・章・節・項の番号が親の下で 1 から始まっていない", structure.start),
+    Rule("numbering-sequence", "error", "見出し番号", "番号の飛び・重複・逆行（前の番号 +1 でない）", structure.sequence),
+    Rule("numbering-parent", "error", "見出し番号", "親の単位がない（章の直下の項、部のある文書で部の外の章）", structure.parent),
+    Rule("heading-level", "error", "見出し番号", "単位ごとの見出しレベルが文書内で揃っていない、下位の単位が浅い", structure.level),
+    Rule("heading-skip", "error", "見出し番号", "見出しレベルの飛び（# の次に ###）", structure.skip),
+    Rule("number-width", "warning", "番号の書式", "番号の数字の全角・半角が文書の多数派と違う", structure.width),
+    Rule("number-kanji", "warning", "番号の書式", "算用数字の文書で漢数字の番号（第二節）", structure.kanji),
+    Rule("number-separator", "warning", "番号の書式", "番号と題名の区切りが文書の多数派と違う", structure.separator),
+    Rule("contents-list", "error", "本文中の目次", "番号付き見出しの箇条書きが実際の見出しと合わない（番号・題名・順序・過不足）", contents.contents_list),
+    Rule("era-year", "error", "日付", "存在しない元号の年（令和0年、平成32年）", dates.era_year),
+    Rule("era-range", "error", "日付", "元号の期間外の日付・年度（平成31年5月、令和元年4月、昭和64年度）", dates.era_range),
+    Rule("era-gregorian", "error", "日付", "括弧内の西暦と元号の不一致（令和7年（2024年））", dates.era_gregorian),
+    Rule("date-invalid", "error", "日付", "存在しない月日（13月、2月30日、平年の2月29日）", dates.date_invalid),
+    Rule("era-gannen", "warning", "日付", "元年と1年の混在", dates.gannen),
+    Rule("spaced-latin", "warning", "PDF 転記", "和文中の1字ずつ空いた英字（A I、U S A I S I、ABC I）", text.spaced_latin),
+    Rule("fullwidth-gap", "warning", "PDF 転記", "全角文字の間の半角空白", text.fullwidth_gap),
+    Rule("unbalanced-bracket", "error", "PDF 転記", "段落内で対応しない「」『』（）【】〔〕［］", text.brackets),
+    Rule("tab", "warning", "PDF 転記", "本文中のタブ文字", text.tab),
+    Rule("fullwidth-alnum", "warning", "PDF 転記", "半角を使う文書の中の全角英数字（ＡＩ、２０２４）", text.fullwidth_alnum),
+    Rule("curly-quote", "warning", "PDF 転記", "和文中の “ ” ‘ ’", text.curly_quote),
+    Rule("invisible-char", "error", "PDF 転記", "不可視文字・制御文字（ZWSP、ソフトハイフン、途中の BOM、NBSP）", text.invisible),
+    Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%（{% raw %} や波括弧を含む値）", template.leftover),
+    Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
+    Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
+    Rule("soft-break", "warning", "マークアップ", "段落内の和文どうしの改行（出力で空白になる）", markup.soft_break),
+)
+BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
 
 
 def run(source: Source, renderings: Mapping[str, Rendered], settings: Settings) -> list[Diagnostic]:
     """Every rule over every edition's rendering; a defect seen in several renderings is reported once."""
-    return []
+    found, severities = _configure(source, settings)
+    docs = prepare.docs(source, renderings)
+    ignored, unknown = _ignores(docs[0].source.lines if docs else ())
+    found += [Diagnostic(source.display, line, 0, "error", CONFIG_RULE, _unknown(rule)) for line, rule in unknown]
+    for rule in RULES:
+        severity = severities.get(rule.id, rule.severity)
+        if severity == "off":
+            continue
+        for doc in docs:
+            for finding in rule.check(doc):
+                if rule.id not in ignored.get(finding.line, ()):
+                    found.append(_diagnostic(source, finding, severity, rule.id))
+    return sort(found)
+
+
+def _diagnostic(source: Source, finding: Finding, severity: str, rule: str) -> Diagnostic:
+    return Diagnostic(source.display, finding.line, finding.column, severity, rule, finding.message)  # type: ignore[arg-type]
+
+
+def _unknown(rule: str) -> str:
+    return f"規則ID は {', '.join(BY_ID)} のいずれかのはずが {rule!r}"
+
+
+def _configure(source: Source, settings: Settings) -> tuple[list[Diagnostic], dict[str, str]]:
+    """publish.checks: known ids only; an unknown id is an error at its line in the front matter."""
+    problems, severities = [], {}
+    for rule, severity in settings.checks.items():
+        if rule in BY_ID:
+            severities[rule] = severity
+        else:
+            problems.append(Diagnostic(source.display, _front_line(source, rule), 0, "error", CONFIG_RULE, _unknown(rule)))
+    return problems, severities
+
+
+def _front_line(source: Source, key: str) -> int:
+    for index, line in enumerate(source.front_text.split("\n")):
+        if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*:", line):
+            return index + 2
+    return 1
+
+
+def _ignores(lines: tuple[str, ...]) -> tuple[dict[int, frozenset[str]], list[tuple[int, str]]]:
+    """{## check: ignore RULE-ID[, RULE-ID] ##} per source line, and the unknown ids written there."""
+    ignored: dict[int, frozenset[str]] = {}
+    unknown: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if "check:" not in line:
+            continue
+        for match in _IGNORE.finditer(line):
+            ids = frozenset(i for i in re.split(r"[,\s]+", match.group(1)) if i)
+            unknown += [(number, i) for i in sorted(ids - BY_ID.keys())]
+            ignored[number] = ignored.get(number, frozenset()) | ids
+    return ignored, unknown

@@ -1,0 +1,73 @@
+"""Markup that silently changes the output: emphasis pandoc leaves as literal **, and line breaks
+inside a paragraph between Japanese characters (they become spaces)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator
+
+from .model import Finding, expected_found
+from .view import Doc, unit_text
+
+_MARKERS = re.compile(r"\*\*|__")
+_NEW_BLOCK = re.compile(r"^\s*(?:>|[-*+]\s|\d+[.)]\s|#{1,6}\s|\||:::)")
+
+
+def emphasis(doc: Doc) -> Iterator[Finding]:
+    """** or __ that pandoc's Markdown reader leaves in the text instead of making emphasis."""
+    for unit in doc.units:
+        runs = doc.literal_runs.get(unit_text(doc, unit), ())
+        seen: dict[str, int] = {}
+        for run in runs:
+            if run.startswith("__") or run.endswith("__") or "__" in run:
+                if "**" not in run and not _wide_near(run):
+                    continue  # snake_case and similar: not emphasis
+            nth = seen.get(run, 0)
+            seen[run] = nth + 1
+            place = _locate(doc, unit.first, unit.last, run, nth)
+            if place is None:
+                continue  # escaped (\*\*): the author wrote the asterisks on purpose
+            index, column = place
+            marker = _MARKERS.search(run)
+            offset = marker.start() if marker else 0
+            line, col = doc.at(index, column, run)
+            shown = marker.group(0) if marker else "**"
+            yield Finding(line, col + offset, expected_found("強調記号", "強調として解釈", f"「{shown}」がそのまま出力", "前後の空白や記号の位置を確認"))
+
+
+def _wide_near(run: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in run)
+
+
+def _locate(doc: Doc, first: int, last: int, run: str, nth: int) -> tuple[int, int] | None:
+    count = 0
+    for index in range(first, last + 1):
+        text = doc.lines[index].prose
+        position = text.find(run)
+        while position >= 0:
+            if count == nth:
+                return index, position
+            count += 1
+            position = text.find(run, position + 1)
+    return None
+
+
+def _wide(ch: str) -> bool:
+    return bool(ch) and unicodedata.east_asian_width(ch) in "WF"
+
+
+def soft_break(doc: Doc) -> Iterator[Finding]:
+    """A line break inside a paragraph between two Japanese characters: the output gets a space there."""
+    for unit in doc.units:
+        if unit.kind not in ("para", "item"):
+            continue
+        for index in range(unit.first, unit.last):
+            this, following = doc.lines[index].prose, doc.lines[index + 1].prose
+            if this.endswith("\\") or this.endswith("  ") or _NEW_BLOCK.match(following):
+                continue
+            end, start = this.rstrip().rstrip("*_"), following.lstrip().lstrip("*_")
+            if _wide(end[-1:]) and _wide(start[:1]):
+                line, col = doc.at(index, len(end) - 1, end[-6:])
+                pair = f"{end[-1]}」と「{start[0]}"
+                yield Finding(line, col, expected_found(f"「{pair}」の間は", "続けて書く", "段落内の改行", "出力では空白になります"))

@@ -1,0 +1,44 @@
+"""Template and source errors that rendering does not raise: tags left in the text, missing images."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote
+
+from .model import Finding, expected_found
+from .view import Doc
+
+_LEFTOVER = re.compile(r"\{\{|\{%")
+_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^)\s]+)(?:\s+[\"'(][^)]*)?\s*\)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def leftover(doc: Doc) -> Iterator[Finding]:
+    """{{ or {% still in a rendering (from {% raw %} or a value that contains braces); code is exempt."""
+    for line in doc.lines:
+        if line.code:
+            continue
+        for match in _LEFTOVER.finditer(line.prose):
+            where, col = doc.at(line.index, match.start(), line.prose[match.start() : match.start() + 8].rstrip())
+            yield Finding(where, col, expected_found("本文は", "展開済みのテキスト", f"テンプレート記法「{match.group(0)}」", "出力にそのまま出ます"))
+
+
+def image(doc: Doc) -> Iterator[Finding]:
+    """An image ![](x.png) whose file does not exist relative to the source."""
+    for line in doc.lines:
+        if line.code or "![" not in line.prose:
+            continue
+        for match in _IMAGE.finditer(line.prose):
+            target = match.group(1).strip("<>")
+            if not target or _SCHEME.match(target) or target.startswith("#"):
+                continue
+            path = Path(unquote(target.split("#")[0].split("?")[0]))
+            try:
+                present = (doc.source.directory / path).is_file()
+            except (OSError, ValueError):
+                present = False
+            if not present:
+                where, col = doc.at(line.index, match.start(), match.group(0))
+                yield Finding(where, col, expected_found(f"画像 {target} は", "ソースからの相対パスにあるファイル", "見つかりません"))

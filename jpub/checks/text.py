@@ -1,0 +1,143 @@
+"""What copying from a PDF leaves in Japanese text: spaced-out letters, stray spaces, broken brackets,
+tabs, full-width letters and digits, curly quotes and invisible characters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator
+
+from .model import Finding, expected_found
+from .view import Doc, numbered
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u30fc々〆〇"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{1,4} )+[A-Z]{1,4}(?![A-Za-z0-9])")
+_FULLWIDTH_GAP = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+_FULLWIDTH_ALNUM = re.compile("[Ａ-Ｚａ-ｚ０-９]+")
+_HALFWIDTH_ALNUM = re.compile("[A-Za-z0-9]")
+_NUMBER_PREFIX = re.compile(r"^\s*(?:[-*+]\s+|#{1,6}\s+)?(?:\*\*)?第[0-9０-９〇一二三四五六七八九十百]+[部章節項](?:\*\*)? +")
+_CURLY = re.compile("“[^”\n]*”?|”")
+_SINGLE_CURLY = re.compile(f"‘[^’\n]*[{_CJK}][^’\n]*’")
+_PAIRS = {"「": "」", "『": "』", "（": "）", "【": "】", "〔": "〕", "［": "］"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+INVISIBLE = {
+    "\u200b": "ゼロ幅スペース", "\u200c": "ゼロ幅非接合子", "\u200d": "ゼロ幅接合子", "\u2060": "単語結合子",
+    "\ufeff": "BOM", "\u00ad": "ソフトハイフン", "\u00a0": "ノーブレークスペース", "\u200e": "左横書きマーク",
+    "\u200f": "右横書きマーク", "\u2028": "行区切り", "\u2029": "段落区切り", "\u180e": "モンゴル母音区切り",
+}
+
+
+def _prose(doc: Doc) -> Iterator[tuple[int, str]]:
+    for line in doc.lines:
+        if not line.code:
+            yield line.index, line.prose
+
+
+def spaced_latin(doc: Doc) -> Iterator[Finding]:
+    """Latin letters spaced out in Japanese text (A I, U S A I S I, ABC I), not English phrases."""
+    for index, text in _prose(doc):
+        for match in _SPACED.finditer(text):
+            pieces = match.group(0).split(" ")
+            if not any(len(p) == 1 for p in pieces) or not _next_to_japanese(text, match.start(), match.end()):
+                continue
+            line, column = doc.at(index, match.start(), match.group(0))
+            yield Finding(line, column, expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性"))
+
+
+def _next_to_japanese(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 2) : start].rstrip(" ")[-1:]
+    after = text[end : end + 2].lstrip(" ")[:1]
+    return bool(_CJK_CHAR.match(before) or _CJK_CHAR.match(after))
+
+
+def fullwidth_gap(doc: Doc) -> Iterator[Finding]:
+    """An ASCII space between two full-width characters (a PDF line-wrap residue); 第1章 の後の区切りは除く."""
+    for index, text in _prose(doc):
+        skip = _NUMBER_PREFIX.match(text)
+        for match in _FULLWIDTH_GAP.finditer(text):
+            if skip and match.end() == skip.end():
+                continue
+            around = text[match.start() - 1 : match.end() + 1]
+            line, column = doc.at(index, match.start() - 1, around)
+            written = doc.source.line(line)
+            if around not in written and "{{" in written:
+                continue  # a space the author wrote next to a {{ value }}, not copied text
+            yield Finding(line, column, expected_found("全角文字の間は", f"空白なし（{around.replace(' ', '')}）", f"半角空白（{around}）"))
+
+
+def brackets(doc: Doc) -> Iterator[Finding]:
+    """「」『』（）【】〔〕［］ balanced within each paragraph, list item, heading and table row."""
+    for unit in doc.units:
+        stack: list[tuple[int, int, str]] = []  # (line index, column, opener)
+        for index in range(unit.first, unit.last + 1):
+            text = doc.lines[index].prose
+            for column, ch in enumerate(text):
+                if ch in _PAIRS:
+                    stack.append((index, column, ch))
+                elif ch in _CLOSERS:
+                    if stack and stack[-1][2] == _CLOSERS[ch]:
+                        stack.pop()
+                    elif stack and any(s[2] == _CLOSERS[ch] for s in stack):
+                        opened = stack.pop()
+                        line, col = doc.at(index, column, ch)
+                        yield Finding(line, col, expected_found(f"{opened[2]} を閉じるのは", _PAIRS[opened[2]], ch))
+                        while stack and stack[-1][2] != _CLOSERS[ch]:
+                            stack.pop()
+                        if stack:
+                            stack.pop()
+                    else:
+                        line, col = doc.at(index, column, ch)
+                        yield Finding(line, col, expected_found(f"{ch} の前には", f"対応する {_CLOSERS[ch]}", "開き括弧なし"))
+        for index, column, opener in stack:
+            line, col = doc.at(index, column, opener)
+            end = "段落の終わり" if unit.kind == "para" else "行の終わり"
+            yield Finding(line, col, expected_found(f"{opener} の後には", f"閉じる {_PAIRS[opener]}", end))
+
+
+def tab(doc: Doc) -> Iterator[Finding]:
+    """A tab inside text (a table flattened when copied); indentation is left alone."""
+    for index, text in _prose(doc):
+        body = text.lstrip("\t ")
+        position = body.find("\t")
+        if position >= 0:
+            column = len(text) - len(body) + position
+            line, col = doc.at(index, column, text[max(0, column - 2) : column + 3] or None)
+            yield Finding(line, col, expected_found("本文中は", "表または空白", "タブ文字", "表が崩れて取り込まれた可能性"))
+
+
+def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:
+    """Full-width letters and digits (ＡＩ, ２０２４) in a document that writes them half-width."""
+    lines = list(_prose(doc))
+    if not any(_HALFWIDTH_ALNUM.search(text) for _i, text in lines):
+        return
+    for index, text in lines:
+        skip = _NUMBER_PREFIX.match(text) if numbered(text.lstrip("#-*+ ")) else None
+        for match in _FULLWIDTH_ALNUM.finditer(text):
+            if skip and match.start() < skip.end():
+                continue  # 第１章: number-width reports it
+            half = unicodedata.normalize("NFKC", match.group(0))
+            line, col = doc.at(index, match.start(), match.group(0))
+            yield Finding(line, col, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"))
+
+
+def curly_quote(doc: Doc) -> Iterator[Finding]:
+    """Curly quotes “ ” in Japanese text, where 「」 (nested 『』) are used."""
+    for index, text in _prose(doc):
+        if not _CJK_CHAR.search(text):
+            continue
+        for match in list(_CURLY.finditer(text)) + list(_SINGLE_CURLY.finditer(text)):
+            line, col = doc.at(index, match.start(), match.group(0))
+            yield Finding(line, col, expected_found("和文の引用符は", "「」", match.group(0)))
+
+
+def invisible(doc: Doc) -> Iterator[Finding]:
+    """Invisible and control characters: ZWSP, soft hyphen, a BOM in mid-file, NBSP, C0/C1 controls."""
+    for line in doc.lines:
+        for column, ch in enumerate(line.text):
+            name = INVISIBLE.get(ch)
+            if name is None and (ch < " " and ch != "\t" or "\x7f" <= ch <= "\x9f" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"):
+                name = "制御文字"
+            if name:
+                where, col = doc.at(line.index, column, ch)
+                yield Finding(where, col, expected_found("", "見える文字", f"不可視の U+{ord(ch):04X}（{name}）"))
