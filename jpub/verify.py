@@ -1,11 +1,318 @@
-"""Reading the built editions back and confirming they agree (filled in by the verify work)."""
+"""Reading the built editions back and confirming each agrees with its own rendering of the source.
+
+For every edition: the headings (text, level, order), every paragraph, list item and table cell (compared
+with all whitespace removed, NFKC), and the contents (PDF 目次 pages, the DOCX TOC field's cached entries,
+the HTML <nav> links). Differences are diagnostics naming the edition's file; any error exits 1.
+"""
 
 from __future__ import annotations
 
+import bisect
+import difflib
+import re
 import sys
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import docx.opc.exceptions
+import lxml.etree
+import pypdf.errors
+
+from . import diagnostics, publication, readback
+from .ast import Heading, plain_text, walk_blocks
+from .diagnostics import Diagnostic
+from .publication import Document, Publication
+from .readback import ReadHeading, normalise
+from .templating import FORMATS
+
+SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html"}
+MAX_TEXT_REPORTS = 20  # per edition; the rest are counted
+UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile, pypdf.errors.PyPdfError, lxml.etree.LxmlError,
+              docx.opc.exceptions.PackageNotFoundError)
+
+
+def _chapter_level(headings: tuple[Heading, ...]) -> int:
+    return next((h.level for h in headings if h.unit and h.unit.unit == "章"), 2)
+
+
+# The 目次 depth of each edition when publish.toc-depth is not set (as the writers lay them out).
+DEFAULT_TOC_DEPTH: dict[str, Callable[[tuple[Heading, ...]], int]] = {
+    "pdf": _chapter_level,
+    "docx": _chapter_level,
+    "html": lambda headings: _chapter_level(headings) + 1,
+}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What one edition must contain: its rendering's headings, texts and contents entries."""
+
+    headings: tuple[ReadHeading, ...]
+    texts: tuple[str, ...]  # paragraphs, list items and table cells, in document order
+    toc: tuple[ReadHeading, ...]  # level = nesting depth in the contents
+    toc_ids: tuple[str, ...]
+    toc_depth: int
+    document: Document
+
+
+_TEXT_BLOCKS = ("Para", "Plain")
+
+
+def _toc_entries(headings: tuple[Heading, ...], depth: int) -> list[tuple[int, Heading]]:
+    """Headings down to ``depth`` with their nesting depth (a deeper heading nests under the last shallower)."""
+    entries, stack = [], []
+    for heading in headings:
+        if heading.level > depth:
+            continue
+        while stack and stack[-1] >= heading.level:
+            stack.pop()
+        stack.append(heading.level)
+        entries.append((len(stack), heading))
+    return entries
+
+
+def expected(pub: Publication, fmt: str) -> Expected:
+    document = pub.documents[fmt]
+    texts = []
+    for block in walk_blocks(document.ast()["blocks"]):
+        if block["t"] in _TEXT_BLOCKS:
+            texts.append(plain_text(block["c"]))
+        elif block["t"] == "LineBlock":
+            texts.extend(plain_text(line) for line in block["c"])
+    depth = pub.settings.toc_depth or DEFAULT_TOC_DEPTH[fmt](document.headings)
+    toc = _toc_entries(document.headings, depth)
+    return Expected(
+        headings=tuple(ReadHeading(h.level, h.text) for h in document.headings),
+        texts=tuple(t for t in texts if normalise(t)),
+        toc=tuple(ReadHeading(nesting, h.text) for nesting, h in toc),
+        toc_ids=tuple(h.id for _, h in toc),
+        toc_depth=depth,
+        document=document,
+    )
+
+
+# --- messages ---------------------------------------------------------------------------------------------
+
+_MARKUP = re.compile(r"[*_`\\|#>]")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _where(src_display: str, document: Document | None, text: str, heading: bool) -> str:
+    """「（原稿 file:line）」: the source line of the heading, or of the first line holding the start of the text."""
+    key = normalise(text)
+    if not key or document is None:
+        return ""
+    lines = document.rendered.text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        candidate = normalise(_MARKUP.sub("", line))
+        if (candidate == key and line.startswith("#")) if heading else key[:12] in candidate:
+            return f"（原稿 {src_display}:{document.rendered.source_line(number)}）"
+    return ""
+
+
+class _Report:
+    def __init__(self, path: Path, src_display: str, document: Document | None):
+        self.path, self.src_display, self.document = str(path), src_display, document
+        self.found: list[Diagnostic] = []
+
+    def error(self, rule: str, message: str, text: str = "", heading: bool = False) -> None:
+        """An error; ``text`` (a heading's when ``heading``) adds where the source has it."""
+        where = _where(self.src_display, self.document, text, heading) if text else ""
+        self.found.append(Diagnostic(self.path, 0, 0, "error", rule, message + where))
+
+
+def _label(item: ReadHeading) -> str:
+    return f"「{item.text}」（レベル{item.level}）"
+
+
+def compare_lists(report: _Report, rule: str, noun: str, want: tuple[ReadHeading, ...], got: list[ReadHeading]) -> None:
+    """A readable diff of two heading lists: changed, missing and extra entries, in document order."""
+    keys_want = [(h.level, normalise(h.text)) for h in want]
+    keys_got = [(h.level, normalise(h.text)) for h in got]
+    matcher = difflib.SequenceMatcher(a=keys_want, b=keys_got, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = min(a1 - a0, b1 - b0) if op == "replace" else 0
+        for i in range(pairs):
+            e, a = want[a0 + i], got[b0 + i]
+            report.error(rule, f"{noun}が違います: 期待{_label(e)}、実際{_label(a)}", e.text, heading=True)
+        for e in want[a0 + pairs : a1]:
+            report.error(rule, f"{noun}がありません: 期待{_label(e)}", e.text, heading=True)
+        for a in got[b0 + pairs : b1]:
+            report.error(rule, f"余分な{noun}があります: {_label(a)}")
+
+
+def _occurrences(haystack: str, needle: str, limit: int = 500) -> list[int]:
+    found, at = [], haystack.find(needle)
+    while at >= 0 and len(found) < limit:
+        found.append(at)
+        at = haystack.find(needle, at + 1)
+    return found
+
+
+def in_order(haystack: str, needles: list[str]) -> set[int]:
+    """Indexes of the needles on a longest chain of occurrences in increasing position (patience sorting):
+    one moved or missing text is then reported alone, not with everything after it."""
+    tails: list[int] = []  # tails[k]: the smallest last position of a chain of length k + 1
+    nodes: list[tuple[int, object]] = []  # the node ending that chain: (needle index, previous node)
+    for index, needle in enumerate(needles):
+        for position in reversed(_occurrences(haystack, needle)):  # at most one occurrence per needle per chain
+            k = bisect.bisect_left(tails, position)
+            node = (index, nodes[k - 1] if k else None)
+            if k == len(tails):
+                tails.append(position)
+                nodes.append(node)
+            else:
+                tails[k], nodes[k] = position, node
+    chain, node = set(), nodes[-1] if nodes else None
+    while node is not None:
+        chain.add(node[0])
+        node = node[1]
+    return chain
+
+
+def compare_texts(report: _Report, want: tuple[str, ...], body: str) -> None:
+    """Every expected text, in source order, in the edition's body text (whitespace removed on both sides)."""
+    haystack = normalise(body)
+    needles = [normalise(text) for text in want]
+    chain = in_order(haystack, needles)
+    problems = []
+    for index, text in enumerate(want):
+        if index in chain:
+            continue
+        if needles[index] in haystack:
+            problems.append((f"本文が原稿の順序どおりの位置にありません: 「{_short(text)}」", text))
+        else:
+            problems.append((f"本文がありません: 「{_short(text)}」", text))
+    for message, text in problems[:MAX_TEXT_REPORTS]:
+        report.error("verify-text", message, text)
+    if len(problems) > MAX_TEXT_REPORTS:
+        report.error("verify-text", f"ほかに {len(problems) - MAX_TEXT_REPORTS} 件の本文が見つからないか順序が違います")
+
+
+# --- the contents, edition by edition -----------------------------------------------------------------------
+
+_TOC_FURNITURE = re.compile(r"^[\s.\d・…‥·\-–—目次]*$")
+_LEADERS = re.compile(r"[.…‥·・]{2,}\s*\d*")
+
+
+def toc_pdf(report: _Report, path: Path, want: Expected) -> None:
+    text = readback.pdf_toc_text(path)
+    if text is None:
+        report.error("verify-toc", "目次のページが見つかりません")
+        return
+    haystack = normalise(text)
+    cursor = 0
+    for entry in want.toc:
+        needle = normalise(entry.text)
+        at = haystack.find(needle, cursor)
+        if at < 0:
+            report.error("verify-toc", f"目次に項目がありません: 「{entry.text}」", entry.text, heading=True)
+            continue
+        _extra(report, haystack[cursor:at])
+        cursor = at + len(needle)
+    _extra(report, haystack[cursor:])
+
+
+def _extra(report: _Report, gap: str) -> None:
+    if not _TOC_FURNITURE.match(gap):
+        report.error("verify-toc", f"目次に余分な項目があります: 「{_short(_LEADERS.sub(' ', gap).strip())}」")
+
+
+def toc_docx(report: _Report, path: Path, want: Expected) -> None:
+    toc = readback.docx_toc(path)
+    if toc is None:
+        report.error("verify-toc", "目次（TOC フィールド）がありません")
+        return
+    if toc.depth is not None and toc.depth != want.toc_depth:
+        report.error("verify-toc", f"目次の深さが違います: 期待 1-{want.toc_depth}、実際 {toc.instruction}")
+    if not toc.entries:
+        report.error("verify-toc", "目次フィールドに項目が入っていません（Word で開くまで目次が空です）")
+        return
+    by_level = tuple(ReadHeading(h.level, h.text) for h in want.headings if h.level <= want.toc_depth)
+    compare_lists(report, "verify-toc", "目次の項目", by_level, list(toc.entries))
+
+
+def toc_html(report: _Report, path: Path, want: Expected) -> None:
+    lists = readback.html_tocs(path)
+    if lists is None:
+        report.error("verify-toc", "目次（<nav>）がありません")
+        return
+    if not lists:
+        report.error("verify-toc", "目次（<nav>）に項目の一覧がありません")
+    root = readback.html_tree(path)
+    for links in lists:
+        compare_lists(report, "verify-toc", "目次の項目", want.toc, [ReadHeading(link.depth, link.text) for link in links])
+        for link in links:
+            target = root.get_element_by_id(link.href[1:], None) if link.href.startswith("#") else None
+            if target is None:
+                report.error("verify-toc", f"目次のリンク先がありません: 「{link.text}」（{link.href or 'href なし'}）")
+            elif normalise(target.text_content()) != normalise(link.text):
+                report.error("verify-toc", f"目次のリンク先が違う見出しです: 「{link.text}」→「{_short(target.text_content())}」")
+
+
+def _pdf_post_build(path: Path) -> list[Diagnostic]:
+    """The PDF post-build checks (line-start prohibited characters, bookmarks, fonts) when they are present."""
+    try:
+        from . import pdfcheck  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    run = getattr(pdfcheck, "run", None)
+    return list(run(path)) if callable(run) else []
+
+
+@dataclass(frozen=True)
+class EditionReader:
+    headings: Callable[[Path], list[ReadHeading]]
+    text: Callable[[Path], str]
+    toc: Callable[[_Report, Path, Expected], None]
+    extra: Callable[[Path], list[Diagnostic]] = lambda path: []
+
+
+READERS: dict[str, EditionReader] = {
+    "pdf": EditionReader(readback.pdf_outline, readback.pdf_body_text, toc_pdf, _pdf_post_build),
+    "docx": EditionReader(readback.docx_headings, readback.docx_body_text, toc_docx),
+    "html": EditionReader(readback.html_headings, readback.html_body_text, toc_html),
+}
+
+
+def verify_edition(fmt: str, path: Path, want: Expected, src_display: str) -> list[Diagnostic]:
+    report = _Report(path, src_display, want.document)
+    if not path.is_file():
+        report.error("verify-output", "出力がありません（先に build.py でビルドしてください）")
+        return report.found
+    reader = READERS[fmt]
+    try:
+        compare_lists(report, "verify-headings", "見出し", want.headings, reader.headings(path))
+        compare_texts(report, want.texts, reader.text(path))
+        reader.toc(report, path, want)
+        report.found.extend(reader.extra(path))
+    except UNREADABLE as exc:
+        report.error("verify-output", f"読み込めません（{type(exc).__name__}: {exc}）")
+    return report.found
+
+
+def verify(source: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> list[Diagnostic]:
+    pub = publication.prepare(source, formats)
+    found: list[Diagnostic] = []
+    for fmt in formats:
+        path = out / f"{source.stem}{SUFFIX[fmt]}"
+        found.extend(verify_edition(fmt, path, expected(pub, fmt), pub.source.display))
+    return found
 
 
 def run(source: Path, out: Path) -> int:
-    print("verify: まだ実装されていません", file=sys.stderr)
-    return 1
+    found = verify(source, out)
+    sys.stdout.write(diagnostics.as_text(found))
+    if diagnostics.has_errors(found):
+        print(f"verify: {len(found)} 件の食い違いがあります", file=sys.stderr)
+        return 1
+    print(f"verify: {', '.join(str(out / (source.stem + SUFFIX[f])) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
+    return 0
