@@ -1,0 +1,83 @@
+"""The front of the Word edition as pandoc blocks: the cover page, then the 目次 as a Word TOC field.
+
+The TOC field's cached result already lists the entries, each a hyperlink to its heading's bookmark
+(pandoc names bookmarks after heading ids), so the 目次 is there before Word refreshes the field.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+from xml.sax.saxutils import escape
+
+from ..ast import Block
+from ..publication import Publication
+from .fragments import TocEntry, chapter_level, toc_tree
+
+COVER_TOP_TWIPS = 3120  # the cover's first line sits about 55 mm down, as on the print edition's cover
+TOC_TITLE = "目次"
+
+
+def raw(xml: str) -> Block:
+    return {"t": "RawBlock", "c": ["openxml", xml]}
+
+
+def paragraph(style: str, text: str, extra_ppr: str = "") -> str:
+    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+
+
+def cover(pub: Publication, material: list[Block]) -> list[Block]:
+    """Subtitle, title, the ::: cover material, era date and author, as on the print edition's cover."""
+    meta = pub.meta
+    lines = [("Subtitle", meta.subtitle), ("Title", meta.title)]
+    blocks: list[Block] = []
+    for style, text in lines:
+        if text:
+            top = "" if blocks else f'<w:spacing w:before="{COVER_TOP_TWIPS}"/>'
+            blocks.append(raw(paragraph(style, text, top)))
+    if material:
+        blocks.append({"t": "Div", "c": [["", [], [["custom-style", "Cover Text"]]], material]})
+    for style, text in (("Date", meta.era_date), ("Author", meta.author)):
+        if text:
+            blocks.append(raw(paragraph(style, text)))
+    return blocks
+
+
+def toc_depth(pub: Publication) -> int:
+    document = pub.documents["docx"]
+    return pub.settings.toc_depth or chapter_level(document.headings)
+
+
+def _flatten(entries: tuple[TocEntry, ...]) -> Iterator[TocEntry]:
+    for entry in entries:
+        yield entry
+        yield from _flatten(entry.children)
+
+
+def toc_instruction(depth: int) -> str:
+    return f'TOC \\o "1-{depth}" \\h \\z \\u'
+
+
+def toc(pub: Publication) -> list[Block]:
+    """目次: a TOC field over outline levels 1..depth, its result filled with hyperlinked entries."""
+    depth = toc_depth(pub)
+    entries = list(_flatten(toc_tree(pub.documents["docx"].headings, depth)))
+    begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+             f'<w:r><w:instrText xml:space="preserve"> {toc_instruction(depth)} </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    out = [raw(paragraph("TOCHeading", TOC_TITLE))]
+    if not entries:
+        return [*out, raw(f"<w:p>{begin}{end}</w:p>")]
+    for i, entry in enumerate(entries):
+        heading = entry.heading
+        link = (f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">'
+                f'<w:r><w:t xml:space="preserve">{escape(heading.text)}</w:t></w:r></w:hyperlink>')
+        last = end if i == len(entries) - 1 else ""
+        out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="TOC{min(heading.level, 9)}"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
+    return out
+
+
+def front(pub: Publication, material: list[Block]) -> list[Block]:
+    return cover(pub, material) + toc(pub)
+

@@ -1,0 +1,106 @@
+"""Helpers and fixtures shared by the Word-edition tests (no tests here): build, open parts, resolve styles."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from jpub import publication
+from jpub.editions import docx as docx_edition
+
+from .conftest import DEFAULT_SOURCE, FIXTURES
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+CHAPTERS = FIXTURES / "chapters-only.md"
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def attr(node, name: str) -> str | None:
+    return None if node is None else node.get(w(name))
+
+
+def build_docx(source: Path, out_dir: Path) -> Path:
+    pub = publication.prepare(source, ["docx"])
+    path = out_dir / f"{source.stem}.docx"
+    path.write_bytes(docx_edition.render(pub))
+    return path
+
+
+def variant(tmp_path: Path, source: Path, publish: str) -> Path:
+    """A copy of ``source`` with extra ``publish:`` settings in its front matter."""
+    text = source.read_text(encoding="utf-8")
+    assert "\npublish:" not in text
+    copy = tmp_path / source.name
+    copy.write_text(text.replace("\nlang: ja\n", f"\nlang: ja\npublish:\n{publish}\n", 1), encoding="utf-8")
+    return copy
+
+
+class Package:
+    """A built DOCX opened part by part."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with zipfile.ZipFile(path) as z:
+            self.names = z.namelist()
+            self.raw = {n: z.read(n) for n in self.names}
+        self._xml: dict[str, etree._Element] = {}
+
+    def xml(self, name: str) -> etree._Element:
+        if name not in self._xml:
+            self._xml[name] = etree.fromstring(self.raw[name])
+        return self._xml[name]
+
+    @property
+    def document(self) -> etree._Element:
+        return self.xml("word/document.xml")
+
+    @property
+    def styles(self) -> etree._Element:
+        return self.xml("word/styles.xml")
+
+    def style(self, style_id: str) -> etree._Element:
+        found = self.styles.xpath(f"w:style[@w:styleId='{style_id}']", namespaces=NS)
+        assert found, f"style {style_id} is missing"
+        return found[0]
+
+    def style_value(self, style_id: str, path: str, name: str) -> str | None:
+        """A property of a style, following w:basedOn, then docDefaults (``path`` is under the style)."""
+        node = self.style(style_id)
+        while node is not None:
+            found = node.xpath(path, namespaces=NS)
+            if found and found[0].get(w(name)) is not None:
+                return found[0].get(w(name))
+            based = node.find(w("basedOn"))
+            node = self.style(attr(based, "val")) if based is not None else None
+        holder = "w:rPrDefault" if path.startswith("w:rPr") else "w:pPrDefault"
+        defaults = self.styles.xpath(f"w:docDefaults/{holder}/{path}", namespaces=NS)
+        return defaults[0].get(w(name)) if defaults else None
+
+    def paragraphs(self, part: str = "word/document.xml") -> list[etree._Element]:
+        return self.xml(part).xpath("//w:p", namespaces=NS)
+
+
+def style_of(paragraph) -> str:
+    found = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+    return attr(found, "val") or "Normal"
+
+
+def text_of(node) -> str:
+    return "".join(t.text or "" for t in node.iter(w("t")))
+
+
+@pytest.fixture(scope="session")
+def seed_docx(tmp_path_factory) -> Package:
+    return Package(build_docx(DEFAULT_SOURCE, tmp_path_factory.mktemp("docx-seed")))
+
+
+@pytest.fixture(scope="session")
+def chapters_docx(tmp_path_factory) -> Package:
+    return Package(build_docx(CHAPTERS, tmp_path_factory.mktemp("docx-chapters")))
