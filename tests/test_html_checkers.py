@@ -1,0 +1,181 @@
+"""The web edition in outside checkers: the Nu HTML checker, axe-core in headless Chromium, and print.
+
+vnu.jar and axe-core come from ``npm install`` at the repository root (package.json); Chromium,
+Java and pdftotext are system packages. Without them these tests are skipped locally and fail in CI.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from .conftest import DEFAULT_SOURCE, FIXTURES, ROOT, build, need_client
+
+pytestmark = pytest.mark.slow
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md"}
+WIDE, PHONE = 1280, 390
+MIN_WINDOW = 500  # headless Chromium lays a page out at least this wide, whatever --window-size says
+CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
+
+# Runs in a copy of the page (the page's own policy forbids scripts): layout facts, then axe's violations.
+PROBE = """
+<script>
+(function () {
+  var style = function (selector, property) {
+    var el = document.querySelector(selector);
+    return el ? getComputedStyle(el)[property] : null;
+  };
+  var para = document.querySelector('main > p');
+  var facts = {
+    width: window.innerWidth,
+    dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    measure: para.getBoundingClientRect().width / parseFloat(getComputedStyle(para).fontSize),
+    tocNarrow: style('.toc-narrow', 'display'),
+    tocWide: style('.toc-wide', 'display'),
+    tocWidePosition: style('.toc-wide', 'position'),
+    background: style('html', 'backgroundColor'),
+    fontFamily: style('body', 'fontFamily')
+  };
+  axe.run(document, {resultTypes: ['violations']}).then(function (result) {
+    facts.violations = result.violations.map(function (v) {
+      return {id: v.id, help: v.help, nodes: v.nodes.map(function (n) { return n.target.join(' '); })};
+    });
+    var target = window.frameElement ? parent.document : document;  // a phone-width frame reports to its wrapper
+    var out = target.createElement('pre');
+    out.id = 'jpub-probe';
+    out.textContent = JSON.stringify(facts);
+    target.body.appendChild(out);
+  });
+})();
+</script>
+"""
+
+
+def chromium() -> str | None:
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+
+def chromium_args(profile: Path, width: int, height: int, dark: bool) -> list[str]:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+    scheme = ["--blink-settings=preferredColorScheme=0"] if dark else []  # 0 is dark in Blink's enum
+    return [chromium() or "chromium", *flags, f"--user-data-dir={profile}", f"--window-size={width},{height}", *scheme]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("html-checked")
+    return {name: build(source, out, "html") / f"{source.stem}.html" for name, source in SOURCES.items()}
+
+
+# --- Nu HTML checker ------------------------------------------------------------------------------
+
+
+def need_vnu() -> None:
+    need_client("java", shutil.which("java") is not None, "the Nu HTML checker runs on Java (apt-get install default-jre-headless)")
+    need_client("vnu.jar", VNU.is_file(), "run `npm install` at the repository root (package.json lists vnu-jar)")
+
+
+def vnu_errors(*files: Path) -> list[dict]:
+    done = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)], capture_output=True, text=True, timeout=300)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    return [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
+
+
+def test_nu_html_checker_finds_no_error(pages):
+    need_vnu()
+    errors = vnu_errors(*pages.values())
+    assert errors == [], [(Path(e.get("url", "")).name, e.get("lastLine"), e["message"]) for e in errors]
+
+
+def test_nu_html_checker_would_see_an_error(tmp_path):
+    need_vnu()
+    broken = tmp_path / "broken.html"
+    broken.write_text('<!DOCTYPE html><html lang="ja"><head><title>x</title></head><body><img src="data:,"></body></html>', encoding="utf-8")
+    assert any("alt" in e["message"] for e in vnu_errors(broken))
+
+
+# --- axe-core and layout in headless Chromium -----------------------------------------------------
+
+
+def need_browser() -> None:
+    need_client("chromium", chromium() is not None, "axe-core and the layout checks run in headless Chromium (apt-get install chromium)")
+    need_client("axe-core", AXE.is_file(), "run `npm install` at the repository root (package.json lists axe-core)")
+
+
+def phone_frame(html: str, width: int) -> str:
+    """A wrapper page holding ``html`` in a frame ``width`` pixels wide (srcdoc keeps it same-origin)."""
+    frame = f'<iframe title="page" style="border:0;display:block;width:{width}px;height:900px" srcdoc="{escape(html, quote=True)}"></iframe>'
+    return f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>frame</title></head><body style="margin:0">{frame}</body></html>'
+
+
+def probe(page: Path, tmp: Path, width: int, dark: bool) -> dict:
+    """Layout facts and axe-core's violations for the page at this width and colour scheme."""
+    html = CSP_META.sub("", page.read_text(encoding="utf-8"), count=1)
+    injected = "<script>" + AXE.read_text(encoding="utf-8") + "</script>" + PROBE
+    html = html.replace("</body>", injected + "</body>")
+    if width < MIN_WINDOW:  # narrower than a window can be: the page goes in a frame of that width
+        html = phone_frame(html, width)
+    copy = tmp / f"probe-{width}-{int(dark)}.html"
+    copy.write_text(html, encoding="utf-8")
+    command = [*chromium_args(tmp / "profile", max(width, MIN_WINDOW), 900, dark), "--virtual-time-budget=60000", "--dump-dom", copy.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    found = lxml.html.fromstring(done.stdout or "<p></p>").xpath("//pre[@id='jpub-probe']")
+    assert found, f"the probe did not report back: {done.stderr[-2000:]}"
+    return json.loads(found[0].text_content())
+
+
+VIEWS = [(name, width, dark) for name in sorted(SOURCES) for width in (WIDE, PHONE) for dark in (False, True)]
+
+
+@pytest.mark.parametrize(("name", "width", "dark"), VIEWS, ids=[f"{n}-{w}px-{'dark' if d else 'light'}" for n, w, d in VIEWS])
+def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width, dark):
+    need_browser()
+    facts = probe(pages[name], tmp_path, width, dark)
+    assert facts["width"] == width and facts["dark"] is dark
+    assert facts["violations"] == []
+    assert facts["overflow"] <= 0  # nothing wider than a phone's screen
+    assert "Noto Sans CJK JP" in facts["fontFamily"] and "Hiragino Sans" in facts["fontFamily"]
+    if dark:
+        assert facts["background"] != "rgb(255, 255, 255)"
+    if width == WIDE:
+        assert 35 <= facts["measure"] <= 40  # full-width characters per line
+        assert (facts["tocNarrow"], facts["tocWide"], facts["tocWidePosition"]) == ("none", "block", "sticky")
+    else:
+        assert facts["measure"] < 35
+        assert (facts["tocNarrow"], facts["tocWide"]) == ("block", "none")
+
+
+@pytest.mark.parametrize("width", [WIDE, PHONE])
+def test_axe_would_see_a_violation(tmp_path, width):
+    need_browser()
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><html><head><title>x</title></head><body><main><p>本文</p><img src="data:,"></main></body></html>', encoding="utf-8")
+    facts = probe(page, tmp_path, width, False)
+    assert facts["width"] == width
+    assert {"html-has-lang", "image-alt", "page-has-heading-one"} <= {v["id"] for v in facts["violations"]}
+
+
+# --- print -----------------------------------------------------------------------------------------
+
+
+def test_print_shows_the_summary_and_text_without_navigation(pages, tmp_path):
+    need_browser()
+    need_client("pdftotext", shutil.which("pdftotext") is not None, "reads the printed page back (apt-get install poppler-utils)")
+    pdf = tmp_path / "printed.pdf"
+    command = [*chromium_args(tmp_path / "profile", WIDE, 900, False), "--no-pdf-header-footer", f"--print-to-pdf={pdf}", pages["chapters"].as_uri()]
+    subprocess.run(command, capture_output=True, timeout=180, check=True)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    assert "令和6年度地域防災計画の概要" in text and "市内全域を対象とする。" in text
+    for hidden in ("本文へ移動", "この文書の構成", "目次", "ページの先頭へ戻る", "#"):
+        assert hidden not in text, hidden
