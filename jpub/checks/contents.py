@@ -107,6 +107,7 @@ def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterato
             match = values.index(entry.unit.value, j) if entry.unit.value in values[j:] else -1
         previous = entry.unit.label
         if match < 0:
+            j += 1  # written in place of the expected one
             continue
         title, written = _clean(wanted[match].title), _clean(entry.unit.title)
         if title != written:

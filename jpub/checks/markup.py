@@ -68,6 +68,6 @@ def soft_break(doc: Doc) -> Iterator[Finding]:
                 continue
             end, start = this.rstrip().rstrip("*_"), following.lstrip().lstrip("*_")
             if _wide(end[-1:]) and _wide(start[:1]):
-                line, col = doc.at(index, len(end) - 1, end[-6:])
+                line, col = doc.at(index, len(end) - 1, end[-1])
                 pair = f"{end[-1]}」と「{start[0]}"
                 yield Finding(line, col, expected_found(f"「{pair}」の間は", "続けて書く", "段落内の改行", "出力では空白になります"))

@@ -181,7 +181,7 @@ def _match(text: str, file: SourceFile, start: int, limit: int, marked: set[int]
 
 
 def _prose(text: str) -> str:
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    return _CODE_SPAN.sub(lambda m: "\ufffc" * len(m.group(0)), text)
 
 
 def build_lines(rendered: Rendered, source: Source, file: SourceFile) -> tuple[Line, ...]:

@@ -1,0 +1,161 @@
+"""Checks: every fixture under tests/fixtures/checks/ states its expected diagnostics on the lines
+where the defects are written ({## expect: RULE ##}, or # expect: RULE in YAML); one test runs them all."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from jpub import checks, publication
+from jpub.cli import main
+from jpub.diagnostics import Diagnostic
+from jpub.errors import DocumentError
+from jpub.templating import FORMATS
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = ROOT / "source" / "white-paper-summary.md"
+RULES_DOC = ROOT / "docs" / "rules.md"
+_EXPECT = re.compile(r"expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+RAISED = ("template-undefined", "template-syntax", "front-matter", "include-missing")  # DocumentError, not RULES
+
+
+def diagnose(path: Path) -> list[Diagnostic]:
+    try:
+        src, settings, _meta, variables = publication.read(path)
+        return checks.run(src, publication.render(src, variables, FORMATS), settings)
+    except DocumentError as exc:
+        return exc.diagnostics
+
+
+def expected(path: Path) -> set[tuple[int, str]]:
+    found = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        for match in _EXPECT.finditer(line):
+            found |= {(number, rule.strip()) for rule in match.group(1).split(",")}
+    return found
+
+
+def fixture_files() -> list[Path]:
+    return sorted(FIXTURES.glob("*.md"))
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.stem)
+def test_fixture_reports_exactly_what_it_expects(path):
+    got = {(d.line, d.rule) for d in diagnose(path)}
+    assert got == expected(path), "\n".join(d.format() for d in diagnose(path))
+
+
+def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():
+    expected_rules = {rule for path in fixture_files() for _line, rule in expected(path)}
+    table = RULES_DOC.read_text(encoding="utf-8")
+    for rule in [*checks.BY_ID, *RAISED, checks.CONFIG_RULE]:
+        assert rule in expected_rules, f"{rule} has no failing fixture"
+        assert re.search(rf"^\| `{re.escape(rule)}` \|", table, re.M), f"{rule} is missing from docs/rules.md"
+
+
+def test_default_source_has_no_error_and_checks_fast():
+    src, settings, _meta, variables = publication.read(DEFAULT_SOURCE)
+    renderings = publication.render(src, variables, FORMATS)
+    started = time.perf_counter()
+    found = checks.run(src, renderings, settings)
+    elapsed = time.perf_counter() - started
+    assert [d for d in found if d.severity == "error"] == []
+    assert elapsed < 0.5, f"checks took {elapsed:.2f} s"
+
+
+def test_unseen_document_exits_1_and_its_clean_version_passes(capsys):
+    assert main(["check", "--source", str(FIXTURES / "unseen.md")]) == 1
+    out = capsys.readouterr().out
+    assert "unseen.md:49:1: error: 令和5年 は 2023年 のはずが 2022年 [era-gregorian]" in out
+    assert main(["check", "--source", str(FIXTURES / "unseen-clean.md")]) == 0
+    assert "error" not in capsys.readouterr().out
+
+
+def test_line_after_a_block_that_only_some_editions_keep(tmp_path):
+    """An {% if %} block above the defect removes lines in the PDF and Word renderings, not in HTML."""
+    path = FIXTURES / "unseen.md"
+    src, _settings, _meta, variables = publication.read(path)
+    renderings = publication.render(src, variables, FORMATS)
+    assert len(renderings["html"].text.split("\n")) > len(renderings["pdf"].text.split("\n"))
+    lines = {d.line for d in diagnose(path) if d.rule == "era-range"}
+    assert lines == {49}
+    assert path.read_text(encoding="utf-8").split("\n")[48].startswith("令和5年（2022年）")
+
+
+def test_defect_reported_once_across_editions():
+    found = [d for d in diagnose(FIXTURES / "unseen.md") if d.rule == "spaced-latin"]
+    assert len(found) == 1 and (found[0].line, found[0].column) == (65, 1)
+
+
+def test_columns_point_into_the_written_line():
+    found = {(d.rule, d.line): d.column for d in diagnose(FIXTURES / "text.md")}
+    assert found[("spaced-latin", 8)] == 4  # 生成 A I: the A
+    assert found[("curly-quote", 37)] == 7
+
+
+def write(tmp_path: Path, front: str, body: str) -> Path:
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\ntitle: T\n{front}---\n\n{body}", encoding="utf-8")
+    return path
+
+
+BODY = "# 第1章 はじめに\n\n# 第3章 飛び\n"
+
+
+@pytest.mark.parametrize(
+    "front, severity",
+    [("", "error"), ("publish:\n  checks:\n    numbering-sequence: warning\n", "warning"), ("publish:\n  checks:\n    numbering-sequence: \"off\"\n", None)],
+)
+def test_front_matter_sets_severity_or_switches_a_rule_off(tmp_path, front, severity):
+    found = [d for d in diagnose(write(tmp_path, front, BODY)) if d.rule == "numbering-sequence"]
+    assert [d.severity for d in found] == ([severity] if severity else [])
+
+
+def test_unknown_rule_id_is_an_error_with_its_line(tmp_path):
+    found = diagnose(write(tmp_path, "publish:\n  checks:\n    numbering-sequense: warning\n", BODY))
+    (config,) = [d for d in found if d.rule == checks.CONFIG_RULE]
+    assert config.line == 5 and config.severity == "error" and "numbering-sequense" in config.message
+
+
+def test_inline_comment_silences_one_rule_on_one_line(tmp_path):
+    body = "# 第1章 はじめに\n\n# 第3章 飛び {## check: ignore numbering-sequence +##}\n\n# 第5章 飛び\n"
+    found = [(d.line, d.rule) for d in diagnose(write(tmp_path, "", body))]
+    assert found == [(9, "numbering-sequence")]
+
+
+def test_inline_comment_with_unknown_rule_is_reported(tmp_path):
+    found = diagnose(write(tmp_path, "", "本文 {## check: ignore no-such-rule +##}\n"))
+    assert [(d.line, d.rule) for d in found] == [(5, checks.CONFIG_RULE)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["", "#", "# 第", "- 第1章\n- 第", "**", "「", "令和元年0月0日", "令和99年", "![](", "第〇章", "```\n{{", "\t\u200b", "# 第百章 x\n#### 第1項", "- 第1章 a\n  - 第1節 b\n- 第2章 c\n"],
+)
+def test_odd_input_gives_diagnostics_not_tracebacks(tmp_path, body):
+    body = body.replace("{{", "{% raw %}{{{% endraw %}")
+    for diagnostic in diagnose(write(tmp_path, "", body or "本文\n")):
+        assert isinstance(diagnostic, Diagnostic)
+
+
+def test_messages_follow_one_convention():
+    for path in fixture_files():
+        for diagnostic in diagnose(path):
+            if diagnostic.rule in checks.BY_ID:
+                assert " のはずが " in diagnostic.message, diagnostic.format()
+
+
+def test_rules_are_pure_over_a_frozen_view():
+    src, _settings, _meta, variables = publication.read(FIXTURES / "unseen.md")
+    from jpub.checks import prepare
+
+    docs = prepare.docs(src, publication.render(src, variables, FORMATS))
+    with pytest.raises(Exception):
+        replace(docs[0], lines=()).lines.__setitem__(0, None)  # type: ignore[index]
+    first = [list(rule.check(docs[0])) for rule in checks.RULES]
+    assert first == [list(rule.check(docs[0])) for rule in checks.RULES]
