@@ -58,6 +58,9 @@ def test_head_has_language_charset_viewport_and_descriptions(pages, which):
     assert og["og:title"] == pub.meta.title
     assert og["og:description"] == description
     assert og["og:type"] == "article" and og["og:locale"] == "ja_JP"
+    assert og["og:site_name"] == pub.meta.author == root.xpath("//meta[@name='author']/@content")[0]
+    assert root.xpath("//meta[@property='article:published_time']/@content") == [pub.meta.date.isoformat()]
+    assert root.xpath("//meta[@name='keywords']/@content") == ([", ".join(pub.meta.keywords)] if pub.meta.keywords else [])
 
 
 def csp_directives(root) -> dict[str, str]:
