@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
 from lxml import etree
 from pypdf import PdfReader
@@ -171,9 +172,10 @@ def _same_text(a: str, b: str) -> bool:
 
 def bookmarks(pdf: Path | str, outline: Sequence[tuple[int, str]], headings: Sequence[HeadingLike]) -> list[Diagnostic]:
     expected = expected_outline(headings)
-    for index, (want, got) in enumerate(zip(expected, outline), start=1):
+    for index, (want, got) in enumerate(zip(expected, outline, strict=False), start=1):
         if want[0] != got[0] or not _same_text(want[1], got[1]):
-            return [_diagnostic(pdf, "pdf-bookmarks", f"{index}番目のしおりが見出しと一致しません（見出し: 階層{want[0]}「{want[1]}」、しおり: 階層{got[0]}「{got[1]}」）")]
+            message = f"{index}番目のしおりが見出しと一致しません（見出し: 階層{want[0]}「{want[1]}」、しおり: 階層{got[0]}「{got[1]}」）"
+            return [_diagnostic(pdf, "pdf-bookmarks", message)]
     if len(expected) != len(outline):
         extra = outline[len(expected)] if len(outline) > len(expected) else None
         detail = f"余分なしおり「{extra[1]}」" if extra else f"しおりのない見出し「{expected[len(outline)][1]}」"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 
 from weasyprint import CSS, HTML
 
 from .. import shells
-from ..fetching import SourceTreeFetcher
 from ..ast import Heading
+from ..fetching import SourceTreeFetcher
 from ..publication import Publication
 from .fragments import chapter_level, html_fragments, toc_tree
 from .pdf_layout import GRID
@@ -39,11 +40,7 @@ def _css_string(text: str) -> str:
 def part_labels(headings: tuple[Heading, ...]) -> list[tuple[str, str]]:
     """(id, 第N部) of every numbered heading above the 章 level: the left running head."""
     chapter = chapter_level(headings)
-    return [
-        (_css_string(h.id), _css_string(f"第{h.unit.digits}{h.unit.unit}"))
-        for h in headings
-        if h.unit is not None and h.level < chapter
-    ]
+    return [(_css_string(h.id), _css_string(f"第{h.unit.digits}{h.unit.unit}")) for h in headings if h.unit is not None and h.level < chapter]
 
 
 def stylesheet(pub: Publication) -> str:
@@ -67,4 +64,7 @@ def render(pub: Publication) -> bytes:
     document = html.render(stylesheets=[CSS(string=css_text)])
     # The file identifier comes from the content, so two builds of one source are the same bytes.
     identifier = hashlib.sha256((html_text + css_text + repr(pub.settings)).encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True, pdf_identifier=identifier)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for PDF/A without closing it
+        warnings.simplefilter("ignore", ResourceWarning)
+        return document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True, pdf_identifier=identifier)

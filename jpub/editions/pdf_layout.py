@@ -6,6 +6,7 @@ the measure exactly and the text block holds a whole number of lines (JLReq 2.4:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 MM_PER_PT = 25.4 / 72
@@ -42,9 +43,17 @@ class Grid:
         return self.page_height_mm - self.block_height_mm - self.top_margin_mm
 
     def css_margin(self) -> str:
-        """The ``@page`` margin: top right bottom left, in mm to 0.01 mm."""
-        side = f"{self.inner_margin_mm:.2f}mm"
-        return f"{self.top_margin_mm:.2f}mm {side} {self.bottom_margin_mm:.2f}mm {side}"
+        """The ``@page`` margin (top right bottom left) in pt, rounded down to 0.001 pt.
+
+        Rounding down leaves the measure a hair wider than 40 characters, never narrower: a measure
+        short by 0.01 pt would push the 40th character of every full line to the next one.
+        """
+
+        def pt(mm: float) -> str:
+            return f"{math.floor(mm / MM_PER_PT * 1000) / 1000:.3f}pt"
+
+        side = pt(self.inner_margin_mm)
+        return f"{pt(self.top_margin_mm)} {side} {pt(self.bottom_margin_mm)} {side}"
 
 
 GRID = Grid()

@@ -1,0 +1,238 @@
+"""The print edition read back: cover, 目次, running heads, page breaks, tables, tags, metadata, print options."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from jpub import pdfcheck, publication
+from jpub.cli import main
+
+from .conftest import DEFAULT_SOURCE, need_client, which
+
+MM = 72 / 25.4
+
+
+def _pdf(build_dir: Path) -> Path:
+    return next(build_dir.glob("*.pdf"))
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    need_client("pdftotext", bool(which("pdftotext")), "the print edition's text is read back with poppler")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    return text.split("\f")[: len(PdfReader(str(pdf)).pages)]
+
+
+def _outline_pages(pdf: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark."""
+    reader = PdfReader(str(pdf))
+    found = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def _build(tmp_path: Path, *options: str, source: Path = DEFAULT_SOURCE) -> Path:
+    out = tmp_path / "out"
+    assert main(["pdf", "--source", str(source), "--out", str(out), *options]) == 0
+    return _pdf(out)
+
+
+def _write(tmp_path: Path, body: str, front: str = "") -> Path:
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\ntitle: 試験文書\nauthor: 試験省\ndate: 2024-04-01\nlang: ja\n{front}---\n\n{body}", encoding="utf-8")
+    return path
+
+
+# ---- structure -----------------------------------------------------------------------------------
+
+
+def test_cover_has_title_subtitle_era_date_author_and_cover_material(seed_build):
+    cover = _page_texts(_pdf(seed_build))[0]
+    pub = publication.prepare(DEFAULT_SOURCE, ["pdf"])
+    flat = re.sub(r"\s+", "", cover)
+    for text in (pub.meta.title, pub.meta.subtitle, "令和6年6月11日", pub.meta.author, "【概要書】", "標記の報告書を衆議院議長に提出いたしました。"):
+        assert re.sub(r"\s+", "", text) in flat, text
+    assert not re.search(r"^\s*\d+\s*$", cover, re.M), "the cover carries no folio"
+
+
+def test_toc_lists_chapters_with_leaders_and_the_pages_they_start_on(seed_build):
+    pdf = _pdf(seed_build)
+    toc = _page_texts(pdf)[1]
+    starts = {title: page for _, title, page in _outline_pages(pdf)}
+    entries = re.findall(r"^\s*(\S.*?)\s*\.{4,}\s*(\d+)\s*$", toc, re.M)
+    assert [title for title, _ in entries][:3] == [
+        "科学技術・イノベーション創出の振興に関する年次報告について",
+        "第1部 AIがもたらす科学技術・イノベーションの変革",
+        "第1章 新時代を迎えたAI",
+    ]
+    assert len(entries) == 10  # 部 and 章 only: toc-depth defaults to the level of 章
+    for title, page in entries:
+        assert starts[title] == int(page), title
+
+
+def test_toc_depth_setting_adds_sections(tmp_path):
+    source = _write(tmp_path, "# 第1章 総論\n\n本文。\n\n## 第1節 目的\n\n本文。\n", "publish:\n  toc-depth: 2\n")
+    toc = _page_texts(_build(tmp_path, source=source))[1]
+    assert "第1節 目的" in toc and re.search(r"目\s*次", toc)
+
+
+def test_bookmarks_are_the_headings_nested_and_nothing_else(seed_build):
+    pdf = _pdf(seed_build)
+    headings = publication.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
+    outline = pdfcheck.read_outline(pdf)
+    assert outline == pdfcheck.expected_outline(headings)
+    assert "第2章 我が国におけるAI関連研究開発の取組" in [t for d, t in outline if d == 2]
+    assert all(title != "目次" for _, title in outline)
+
+
+def test_parts_and_chapters_open_a_page_and_a_chapter_may_share_its_parts_page(seed_build):
+    pdf = _pdf(seed_build)
+    outline = _outline_pages(pdf)
+    previous_page, previous_depth = 0, 0
+    for depth, title, page in outline:
+        if depth <= 2:  # 部 and 章 in this document
+            if depth == 2 and previous_depth == 1:
+                assert page in (previous_page, previous_page + 1), title
+            else:
+                assert page > previous_page, f"{title} shares page {page}"
+        previous_page, previous_depth = page, depth
+    pages = {title: page for _, title, page in outline}
+    assert pages["第1章 科学技術・イノベーション政策の展開"] == pages["第2部 科学技術・イノベーション創出の振興に関して講じた施策"]
+
+
+def test_running_head_shows_the_part_label_and_the_chapter(seed_build):
+    pdf = _pdf(seed_build)
+    texts = _page_texts(pdf)
+    pages = {title: page for _, title, page in _outline_pages(pdf)}
+    head = texts[pages["第2章 我が国におけるAI関連研究開発の取組"] - 1].strip().splitlines()[0]
+    assert re.match(r"第1部\s+第2章 我が国におけるAI関連研究開発の取組$", head)
+    head = texts[pages["第2部 科学技術・イノベーション創出の振興に関して講じた施策"] - 1].strip().splitlines()[0]
+    assert re.match(r"第2部\s+第1章 科学技術・イノベーション政策の展開$", head)
+    assert not texts[1].strip().startswith("第"), "no running head on the 目次"
+
+
+def test_folios_are_the_page_numbers(seed_build):
+    texts = _page_texts(_pdf(seed_build))
+    for number, text in enumerate(texts[1:], start=2):
+        assert text.rstrip().splitlines()[-1].strip() == str(number)
+
+
+def test_table_header_repeats_and_rows_never_split(tmp_path):
+    rows = "".join(f"| 項目{i:02d} | 始{i:02d}{'長い説明の文章。' * 9}終{i:02d} |\n" for i in range(40))
+    source = _write(tmp_path, f"# 第1章 表\n\n| 区分 | 内容 |\n|----|----------------|\n{rows}")
+    pdf = _build(tmp_path, source=source)
+    texts = _page_texts(pdf)[2:]
+    assert len(texts) >= 3
+    for text in texts:
+        assert "区分" in text and "内容" in text, "header row on every page of the table"
+    for i in range(40):
+        start = [n for n, t in enumerate(texts) if f"始{i:02d}" in t]
+        end = [n for n, t in enumerate(texts) if f"終{i:02d}" in t]
+        assert start == end and len(start) == 1, f"row {i} split across pages"
+
+
+def test_lists_use_japanese_bullets(seed_build):
+    text = "\n".join(_page_texts(_pdf(seed_build)))
+    assert re.search(r"^\s*・\s*国立情報学研究所は企業や大学等と", text, re.M)
+
+
+def test_text_reads_back_as_the_source_text(seed_build):
+    text = subprocess.run(["pdftotext", str(_pdf(seed_build)), "-"], capture_output=True, check=True).stdout.decode()
+    assert "\ufffd" not in text
+    # 和欧間 is set as a margin small enough that extractors insert no space
+    assert "生成AIの開発" in text and "LLM勉強会" in text
+
+
+def test_full_width_lines_fill_the_measure(tmp_path):
+    """A line of full-width text broken only by the measure is exactly 40 characters of 10.5 pt."""
+    need_client("pdftotext", bool(which("pdftotext")), "line boxes are read back with poppler")
+    source = _write(tmp_path, "# 第1章 版面\n\n" + "あいうえおかきくけこ" * 12 + "\n")
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(_build(tmp_path, source=source)), "-"], capture_output=True, check=True).stdout.decode()
+    lines = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>\s*<word[^>]*>([あ-こ]+)</word>', out)
+    assert [len(text) for _, _, text in lines] == [39, 40, 40, 1]  # the first line is indented 1 字
+    for x_min, x_max, _ in lines[1:3]:
+        assert float(x_max) - float(x_min) == pytest.approx(40 * 10.5, abs=0.01)
+    assert float(lines[0][0]) == pytest.approx(float(lines[1][0]) + 10.5, abs=0.01)
+
+
+# ---- PDF/UA, PDF/A, metadata, reproducibility -----------------------------------------------------
+
+
+def _struct_tags(reader: PdfReader) -> list[str]:
+    tags: list[str] = []
+
+    def walk(node):
+        node = node.get_object() if isinstance(node, IndirectObject) else node
+        if isinstance(node, dict):
+            if "/S" in node:
+                tags.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return tags
+
+
+def test_tagged_pdf_ua_with_heading_tags_and_language(seed_build):
+    reader = PdfReader(str(_pdf(seed_build)))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert root["/Lang"] == "ja"
+    headings = publication.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
+    tags = [t for t in _struct_tags(reader) if re.fullmatch(r"/H[1-6]", t)]
+    assert tags == ["/H1"] + [f"/H{h.level}" for h in headings]  # 目次, then the document's headings
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+
+
+def test_pdf_a_3b_variant(tmp_path):
+    reader = PdfReader(str(_build(tmp_path, "--pdf-variant", "pdf/a-3b")))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="B"', xmp)
+    assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+def test_metadata_from_the_front_matter(seed_build):
+    info = PdfReader(str(_pdf(seed_build))).metadata
+    assert info.title == "令和5年度 科学技術・イノベーション創出の振興に関する年次報告（概要）"
+    assert info.author == "文部科学省"
+    assert info.subject == "科学技術・イノベーション白書 概要"
+    assert info["/Keywords"] == "科学技術, イノベーション, AI, 白書"
+    assert info["/CreationDate"].startswith("D:20240611") and info["/ModDate"].startswith("D:20240611")
+
+
+def test_source_date_epoch_sets_the_dates(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    info = PdfReader(str(_build(tmp_path))).metadata
+    assert info["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_two_builds_are_the_same_bytes(seed_build, tmp_path):
+    assert _build(tmp_path).read_bytes() == _pdf(seed_build).read_bytes()
+
+
+def test_crop_marks_add_bleed_around_the_a4_trim(tmp_path, seed_build):
+    page = PdfReader(str(_build(tmp_path, "--crop-marks"))).pages[0]
+    trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+    assert float(trim.width) == pytest.approx(210 * MM, abs=0.5) and float(trim.height) == pytest.approx(297 * MM, abs=0.5)
+    assert float(bleed.width) - float(trim.width) == pytest.approx(6 * MM, abs=0.5)
+    assert float(bleed.left) == pytest.approx(float(trim.left) - 3 * MM, abs=0.5)
+    assert [float(v) for v in media] == [float(v) for v in bleed]  # WeasyPrint draws the marks in the bleed
+    plain = PdfReader(str(_pdf(seed_build))).pages[0]
+    assert float(plain.mediabox.width) == pytest.approx(210 * MM, abs=0.5)
