@@ -4,11 +4,13 @@ where the defects are written ({## expect: RULE ##}, or # expect: RULE in YAML);
 from __future__ import annotations
 
 import re
+import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jpub import checks, publication
 from jpub.cli import main
@@ -109,7 +111,7 @@ BODY = "# 第1章 はじめに\n\n# 第3章 飛び\n"
 
 @pytest.mark.parametrize(
     "front, severity",
-    [("", "error"), ("publish:\n  checks:\n    numbering-sequence: warning\n", "warning"), ("publish:\n  checks:\n    numbering-sequence: \"off\"\n", None)],
+    [("", "error"), ("publish:\n  checks:\n    numbering-sequence: warning\n", "warning"), ('publish:\n  checks:\n    numbering-sequence: "off"\n', None)],
 )
 def test_front_matter_sets_severity_or_switches_a_rule_off(tmp_path, front, severity):
     found = [d for d in diagnose(write(tmp_path, front, BODY)) if d.rule == "numbering-sequence"]
@@ -135,7 +137,22 @@ def test_inline_comment_with_unknown_rule_is_reported(tmp_path):
 
 @pytest.mark.parametrize(
     "body",
-    ["", "#", "# 第", "- 第1章\n- 第", "**", "「", "令和元年0月0日", "令和99年", "![](", "第〇章", "```\n{{", "\t\u200b", "# 第百章 x\n#### 第1項", "- 第1章 a\n  - 第1節 b\n- 第2章 c\n"],
+    [
+        "",
+        "#",
+        "# 第",
+        "- 第1章\n- 第",
+        "**",
+        "「",
+        "令和元年0月0日",
+        "令和99年",
+        "![](",
+        "第〇章",
+        "```\n{{",
+        "\t\u200b",
+        "# 第百章 x\n#### 第1項",
+        "- 第1章 a\n  - 第1節 b\n- 第2章 c\n",
+    ],
 )
 def test_odd_input_gives_diagnostics_not_tracebacks(tmp_path, body):
     body = body.replace("{{", "{% raw %}{{{% endraw %}")
@@ -151,11 +168,27 @@ def test_messages_follow_one_convention():
 
 
 def test_rules_are_pure_over_a_frozen_view():
-    src, _settings, _meta, variables = publication.read(FIXTURES / "unseen.md")
+    from dataclasses import FrozenInstanceError
+
     from jpub.checks import prepare
 
+    src, _settings, _meta, variables = publication.read(FIXTURES / "unseen.md")
     docs = prepare.docs(src, publication.render(src, variables, FORMATS))
-    with pytest.raises(Exception):
-        replace(docs[0], lines=()).lines.__setitem__(0, None)  # type: ignore[index]
+    with pytest.raises(FrozenInstanceError):
+        docs[0].lines = ()  # type: ignore[misc]
+    assert {fmt for doc in docs for fmt in doc.formats} == set(FORMATS)
     first = [list(rule.check(docs[0])) for rule in checks.RULES]
     assert first == [list(rule.check(docs[0])) for rule in checks.RULES]
+
+
+ODD = "第1章部節項〇一二十#*_-「」（）【】『』“”年月日度元令和平成昭和0１2９ A I\t\u200b\u00ad{}%![]()`\n "
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=ODD, max_size=80))
+def test_any_text_gives_diagnostics_not_tracebacks(body):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.md"
+        path.write_text("---\ntitle: T\n---\n\n{% raw %}" + body + "{% endraw %}\n本文\n", encoding="utf-8")
+        for diagnostic in diagnose(path):
+            assert isinstance(diagnostic, Diagnostic)

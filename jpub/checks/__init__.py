@@ -8,7 +8,7 @@ already placed in the file the author edits. Severity comes from the table, chan
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..diagnostics import Diagnostic, sort
 from ..settings import Settings

@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..eras import BY_NAME, Era, era_of
 from .model import Finding, expected_found
@@ -100,7 +100,11 @@ def era_range(doc: Doc) -> Iterator[Finding]:
         if not _inside(era, first, final):
             right = _era_form(final if final < era.first_day else first)
             shown = f"{right}{month}月" + (f"{day}日" if day else "")
-            yield Finding(found.line, found.column, expected_found(f"{gregorian}年{month}月" + (f"{day}日" if day else "") + " は", shown, f"{written}{month}月" + (f"{day}日" if day else "")))
+            yield Finding(
+                found.line,
+                found.column,
+                expected_found(f"{gregorian}年{month}月" + (f"{day}日" if day else "") + " は", shown, f"{written}{month}月" + (f"{day}日" if day else "")),
+            )
 
 
 def _inside(era: Era, first: dt.date, final: dt.date) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .. import pandoc
 from ..source import Source
@@ -26,10 +27,7 @@ def docs(source: Source, renderings: Mapping[str, Rendered]) -> tuple[view.Doc, 
         units = view.build_units(lines)
         shells.append((tuple(formats), lines, units))
     runs = literal_runs(_candidates(shells))
-    return tuple(
-        view.Doc(formats, file, lines, view.build_headings(lines), view.build_items(lines), units, runs)
-        for formats, lines, units in shells
-    )
+    return tuple(view.Doc(formats, file, lines, view.build_headings(lines), view.build_items(lines), units, runs) for formats, lines, units in shells)
 
 
 def _candidates(shells: list[tuple[tuple[str, ...], tuple[view.Line, ...], tuple[view.Unit, ...]]]) -> list[str]:
@@ -73,4 +71,3 @@ def _strings(node: Any) -> Iterator[str]:
             yield node.get("c", "")
         elif kind not in _OPAQUE:
             yield from _strings(node.get("c"))
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..numbering import UNITS, UnitNumber
 from .model import Finding, expected_found
@@ -133,7 +133,9 @@ def width(doc: Doc) -> Iterator[Finding]:
     for index, column, unit in labels:
         if unit.form != usual:
             line, col = doc.at(index, column, _written(unit))
-            yield Finding(line, col, expected_found("番号の数字は", f"{FORM_NAMES[usual]}（{_as(unit, usual)}）", f"{FORM_NAMES[unit.form]}（{_written(unit)}）"))
+            yield Finding(
+                line, col, expected_found("番号の数字は", f"{FORM_NAMES[usual]}（{_as(unit, usual)}）", f"{FORM_NAMES[unit.form]}（{_written(unit)}）")
+            )
 
 
 def kanji(doc: Doc) -> Iterator[Finding]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 
 from .model import Finding, expected_found
@@ -60,4 +60,6 @@ def comment_join(doc: Doc) -> Iterator[Finding]:
         head = _TAGS.split(following)[0].strip()[:10]
         if head and head in doc.lines[index].text:
             column = written.rfind("{##") + 1
-            yield Finding(number, column, expected_found("コメントの後は", "改行", f"{number + 1}行目とつながって出力", "コメントを +##} で閉じるか行を分けてください"))
+            yield Finding(
+                number, column, expected_found("コメントの後は", "改行", f"{number + 1}行目とつながって出力", "コメントを +##} で閉じるか行を分けてください")
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator
+from collections.abc import Iterator
 
 from .model import Finding, expected_found
 from .view import Doc, numbered
@@ -22,9 +22,18 @@ _SINGLE_CURLY = re.compile(f"‘[^’\n]*[{_CJK}][^’\n]*’")
 _PAIRS = {"「": "」", "『": "』", "（": "）", "【": "】", "〔": "〕", "［": "］"}
 _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 INVISIBLE = {
-    "\u200b": "ゼロ幅スペース", "\u200c": "ゼロ幅非接合子", "\u200d": "ゼロ幅接合子", "\u2060": "単語結合子",
-    "\ufeff": "BOM", "\u00ad": "ソフトハイフン", "\u00a0": "ノーブレークスペース", "\u200e": "左横書きマーク",
-    "\u200f": "右横書きマーク", "\u2028": "行区切り", "\u2029": "段落区切り", "\u180e": "モンゴル母音区切り",
+    "\u200b": "ゼロ幅スペース",
+    "\u200c": "ゼロ幅非接合子",
+    "\u200d": "ゼロ幅接合子",
+    "\u2060": "単語結合子",
+    "\ufeff": "BOM",
+    "\u00ad": "ソフトハイフン",
+    "\u00a0": "ノーブレークスペース",
+    "\u200e": "左横書きマーク",
+    "\u200f": "右横書きマーク",
+    "\u2028": "行区切り",
+    "\u2029": "段落区切り",
+    "\u180e": "モンゴル母音区切り",
 }
 
 

@@ -4,9 +4,9 @@ and paragraph units, every line tied to the line of the source file the author e
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from .. import numbering
 from ..source import Source
@@ -133,7 +133,7 @@ def refine_lines(rendered: Rendered, source: Source, file: SourceFile) -> tuple[
     """
     marked_text = mark_lines(source.body, source.body_line).split("\n")
     body = source.body.split("\n")
-    marked = {source.body_line + k for k, (a, b) in enumerate(zip(marked_text, body)) if a != b}
+    marked = {source.body_line + k for k, (a, b) in enumerate(zip(marked_text, body, strict=False)) if a != b}
     texts = rendered.text.split("\n")
     mapped = list(rendered.lines)
     end = source.body_line + len(body)
