@@ -7,10 +7,10 @@ Java and pdftotext are system packages. Without them these tests are skipped loc
 from __future__ import annotations
 
 import json
-from html import escape
 import re
 import shutil
 import subprocess
+from html import escape
 from pathlib import Path
 
 import lxml.html
