@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -11,9 +12,12 @@ import lxml.html
 import pytest
 
 from jpub.cli import main
-from jpub.editions.html_images import media_type
+from jpub.editions.html_images import Embedder, media_type
+from jpub.errors import DocumentError
+from jpub.templating import Rendered
 
 FRONT = "---\ntitle: 図のテスト\nauthor: テスト課\ndate: 2025-04-01\n---\n\n# 第1章 図\n\n"
+LINE = FRONT.count("\n") + 1  # the source line of the first line after FRONT
 
 
 def tiny_png(width: int = 2, height: int = 1) -> bytes:
@@ -60,9 +64,26 @@ def test_the_image_is_found_relative_to_the_source_not_the_working_directory(tmp
     assert b"data:image/png;base64," in (tmp_path / "out" / "doc.html").read_bytes()
 
 
-# (what the source says, the file beside it, the message expected at line 9 of the source)
+def test_a_missing_image_stops_the_build_at_its_line(tmp_path, capsys):
+    source = write_source(tmp_path, "![欠けた図](fig/none.png)\n")
+    assert build_html(source, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"doc\.md:{LINE}(:\d+)?: error: .*fig/none\.png.*見つかりません", err), err
+    assert not (tmp_path / "out" / "doc.html").exists()
+
+
+def test_the_writer_refuses_a_missing_image_itself(tmp_path):
+    """The checks report a missing image first; the writer does not rely on them being switched on."""
+    rendered = Rendered("html", "# 第1章 図\n\n![欠けた図](none.png)\n", (7, 8, 9))
+    with pytest.raises(DocumentError) as caught:
+        Embedder(tmp_path, rendered, "doc.md")("none.png")
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.path, diagnostic.line, diagnostic.rule) == ("doc.md", 9, "html-image")
+    assert "画像ファイルが見つかりません: none.png" in diagnostic.message
+
+
+# (what the source says, the file beside it, the message expected at its line)
 FAILURES = [
-    ("![欠けた図](fig/none.png)", None, "画像ファイルが見つかりません: fig/none.png"),
     ("![](fig/dot.png)", tiny_png(), "画像に代替テキストがありません"),
     ("![文字の図](fig/dot.png)", b"not an image at all", "画像の形式が分かりません"),
 ]
@@ -70,14 +91,12 @@ FAILURES = [
 
 @pytest.mark.parametrize(("markdown", "content", "message"), FAILURES)
 def test_an_image_that_cannot_be_embedded_stops_the_build_at_its_line(tmp_path, capsys, markdown, content, message):
-    if content is not None:
-        (tmp_path / "fig").mkdir()
-        (tmp_path / "fig" / "dot.png").write_bytes(content)
+    (tmp_path / "fig").mkdir()
+    (tmp_path / "fig" / "dot.png").write_bytes(content)
     source = write_source(tmp_path, f"{markdown}\n")
     assert build_html(source, tmp_path / "out") == 1
     err = capsys.readouterr().err
-    line = FRONT.count("\n") + 1
-    assert f"doc.md:{line}:" in err and message in err and "[html-image]" in err
+    assert f"doc.md:{LINE}:" in err and message in err and "[html-image]" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out" / "doc.html").exists()
 
