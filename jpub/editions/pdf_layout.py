@@ -21,6 +21,8 @@ class Grid:
     chars_per_line: int = 40  # 字詰め
     lines_per_page: int = 38  # 行数
     head_share: float = 0.54  # part of the vertical white space above the block (the rest goes below)
+    head_gap_mm: float = 5.0  # from the running head's rule down to the first line
+    head_rule_pt: float = 0.4
 
     @property
     def measure_mm(self) -> float:
@@ -45,6 +47,8 @@ class Grid:
     def css_margin(self) -> str:
         """The ``@page`` margin (top right bottom left) in pt, rounded down to 0.001 pt.
 
+        The page area starts at the running head's rule (its border-top), ``head_gap_mm`` above the block.
+
         Rounding down leaves the measure a hair wider than 40 characters, never narrower: a measure
         short by 0.01 pt would push the 40th character of every full line to the next one.
         """
@@ -53,7 +57,8 @@ class Grid:
             return f"{math.floor(mm / MM_PER_PT * 1000) / 1000:.3f}pt"
 
         side = pt(self.inner_margin_mm)
-        return f"{pt(self.top_margin_mm)} {side} {pt(self.bottom_margin_mm)} {side}"
+        top = self.top_margin_mm - self.head_gap_mm - self.head_rule_pt * MM_PER_PT
+        return f"{pt(top)} {side} {pt(self.bottom_margin_mm)} {side}"
 
 
 GRID = Grid()
