@@ -107,6 +107,7 @@ def paragraph_properties(spec: Mapping[str, Any]) -> etree._Element:
         ppr.append(el("pBdr", None, el("bottom", {"val": "single", "sz": 6, "space": 2, "color": "000000"})))
     if spec.get("toc_tab"):
         ppr.append(el("tabs", None, el("tab", {"val": "right", "leader": "dot", "pos": text_width_twips()})))
+    ppr.append(el("overflowPunct", {"val": "1"}))  # explicit in every style: see doc_defaults
     ppr.append(el("snapToGrid", {"val": "0"}))  # never snap to a line grid: Yu fonts would take two grid lines
     found = spacing(spec)
     if found is not None:
@@ -140,7 +141,9 @@ def style(spec: Mapping[str, Any], fonts: Fonts) -> etree._Element:
 
 def doc_defaults(fonts: Fonts) -> etree._Element:
     spec = data()["defaults"]
-    ppr = el("pPr", None, el("snapToGrid", {"val": "0"}), spacing(spec))
+    # w:overflowPunct written out as Word's default (on). LibreOffice 7.4 reads an explicit "on" as no hanging
+    # punctuation; left implicit, it hangs 、。 into the margin and its PDF export loses them.
+    ppr = el("pPr", None, el("overflowPunct", {"val": "1"}), el("snapToGrid", {"val": "0"}), spacing(spec))
     return el("docDefaults", None, el("rPrDefault", None, run_properties(spec, fonts)), el("pPrDefault", None, ppr))
 
 

@@ -1,0 +1,84 @@
+"""The Word edition in real clients: LibreOffice renders it to PDF, pandoc reads it back."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jpub import pandoc, publication, readback
+from jpub.ast import headings as ast_headings
+from jpub.ast import plain_text, walk_blocks
+
+from .conftest import DEFAULT_SOURCE, need_client
+from .test_docx_support import CHAPTERS, build_docx
+
+pytestmark = pytest.mark.slow
+SOURCES = {"seed": DEFAULT_SOURCE, "chapters": CHAPTERS}
+EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarks":{"type":"boolean","value":"true"}}'
+JAPANESE_FONT = re.compile(r"CJK|JP|Mincho|Gothic|IPA|Yu|Hiragino|Meiryo|Takao|VL", re.IGNORECASE)
+
+
+def expected(source: Path):
+    document = publication.prepare(source, ["docx"]).documents["docx"]
+    texts = [plain_text(b["c"]) for b in walk_blocks(document.ast()["blocks"]) if b["t"] in ("Para", "Plain")]
+    return [readback.ReadHeading(h.level, h.text) for h in document.headings], texts
+
+
+@pytest.fixture(scope="module", params=sorted(SOURCES))
+def rendered(request, tmp_path_factory) -> tuple[str, Path, Path]:
+    """(which, docx, the PDF LibreOffice made of it)."""
+    need_client("LibreOffice", shutil.which("soffice") is not None, "the Word edition is rendered with soffice --headless")
+    out = tmp_path_factory.mktemp(f"lo-{request.param}")
+    docx = build_docx(SOURCES[request.param], out)
+    profile = (tmp_path_factory.mktemp("lo-profile")).as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", EXPORT, "--outdir", str(out), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = out / f"{docx.stem}.pdf"
+    assert pdf.exists(), "LibreOffice wrote no PDF"
+    return request.param, docx, pdf
+
+
+def test_libreoffice_sets_japanese_in_a_japanese_font(rendered):
+    need_client("pdffonts", shutil.which("pdffonts") is not None, "poppler-utils lists the PDF's fonts")
+    _which, _docx, pdf = rendered
+    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    names = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
+    assert any(JAPANESE_FONT.search(name) for name in names), names
+    assert "科学技術" in readback.pdf_text(pdf) or "防災" in readback.pdf_text(pdf)
+
+
+def test_libreoffice_exports_every_heading_as_a_bookmark(rendered):
+    which, _docx, pdf = rendered
+    headings, _texts = expected(SOURCES[which])
+    assert readback.pdf_outline(pdf) == headings
+
+
+def test_libreoffice_renders_every_paragraph(rendered):
+    which, _docx, pdf = rendered
+    _headings, texts = expected(SOURCES[which])
+    body = readback.normalise(readback.pdf_text(pdf))
+    assert [t for t in texts if readback.normalise(t) not in body] == []
+
+
+def test_libreoffice_shows_the_cover_and_the_toc_first(rendered):
+    which, _docx, pdf = rendered
+    headings, _texts = expected(SOURCES[which])
+    from pypdf import PdfReader
+
+    pages = [readback.normalise(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
+    title = publication.prepare(SOURCES[which], ["docx"]).meta.title
+    assert readback.normalise(title) in pages[0]
+    assert "目次" in pages[1] and readback.normalise(headings[0].text) in pages[1]
+
+
+@pytest.mark.parametrize("which", sorted(SOURCES))
+def test_pandoc_reads_the_same_headings_back(which, tmp_path):
+    docx = build_docx(SOURCES[which], tmp_path)
+    tree = json.loads(pandoc.run(["-f", "docx", "-t", "json", str(docx)], b""))
+    found = [readback.ReadHeading(h.level, h.text) for h in ast_headings(tree["blocks"])]
+    assert found == expected(SOURCES[which])[0]

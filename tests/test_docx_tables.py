@@ -1,0 +1,91 @@
+"""Word tables: column widths from the text (not the separator's dashes), rules, repeated header row."""
+
+from __future__ import annotations
+
+import pytest
+
+from jpub.editions.docx_styles import text_width_twips
+from jpub.editions.docx_tables import display_width, fit
+
+from .test_docx_support import NS, attr, chapters_docx, seed_docx, w  # noqa: F401
+
+WIDTHS = [
+    ("AI", 2),
+    ("国・地域", 8),
+    ("ＡＢ", 4),      # full-width Latin counts double
+    ("ｱｲ", 2),        # half-width kana count single
+    ("※上記", 6),     # East Asian ambiguous marks are full-width in Japanese fonts
+    ("40-80計算ノード", 15),
+]
+
+
+@pytest.mark.parametrize(("text", "units"), WIDTHS)
+def test_display_width(text, units):
+    assert display_width(text) == units
+
+
+FITS = [
+    ([10, 20], 100, [10, 20]),            # room for all: each column gets what it needs
+    ([10, 200], 100, [10, 90]),           # the short column keeps its need, the long one takes the rest
+    ([60, 60], 100, [50, 50]),            # two long columns share equally
+    ([10, 50, 200], 100, [10, 18, 72]),   # long columns share the rest in proportion to their need
+]
+
+
+@pytest.mark.parametrize(("desired", "available", "expected"), FITS)
+def test_fit(desired, available, expected):
+    assert [round(x, 6) for x in fit(desired, available)] == expected
+
+
+def grid(table) -> list[int]:
+    return [int(attr(c, "w")) for c in table.iter(w("gridCol"))]
+
+
+def test_widths_follow_the_text_not_the_dashes(chapters_docx):
+    # |--------|---------:| would give 8:9; the names (中央公民館) are wider than the numbers (600)
+    table = chapters_docx.document.find(f".//{w('tbl')}")
+    first, second = grid(table)
+    assert first > second
+
+
+def test_short_column_narrow_long_column_takes_the_rest(seed_docx):
+    table = seed_docx.document.find(f".//{w('tbl')}")
+    first, second = grid(table)
+    assert first + second == pytest.approx(text_width_twips(), abs=2)
+    assert 0.08 < first / (first + second) < 0.14  # 国・地域 needs 4 characters, not the 15 % of its dashes
+
+
+@pytest.mark.parametrize("which", ["seed", "chapters"])
+def test_every_cell_has_the_width_of_its_grid_column(which, seed_docx, chapters_docx):
+    pkg = seed_docx if which == "seed" else chapters_docx
+    for table in pkg.document.iter(w("tbl")):
+        widths = grid(table)
+        for row in table.iter(w("tr")):
+            assert [int(attr(c.find(f"{w('tcPr')}/{w('tcW')}"), "w")) for c in row.findall(w("tc"))] == widths
+
+
+def test_table_style_has_rules_and_a_shaded_gothic_header(seed_docx):
+    table = seed_docx.document.find(f".//{w('tbl')}")
+    style_id = attr(table.find(f"{w('tblPr')}/{w('tblStyle')}"), "val")
+    style = seed_docx.style(style_id)
+    borders = style.find(f"{w('tblPr')}/{w('tblBorders')}")
+    assert {etree_name(b): attr(b, "val") for b in borders} == dict.fromkeys(
+        ("top", "left", "bottom", "right", "insideH", "insideV"), "single")
+    first_row = style.find(f"{w('tblStylePr')}[@{w('type')}='firstRow']")
+    assert attr(first_row.find(f"{w('rPr')}/{w('b')}"), "val") == "1"
+    assert attr(first_row.find(f"{w('rPr')}/{w('rFonts')}"), "eastAsia") == "游ゴシック"
+    assert attr(first_row.find(f"{w('tcPr')}/{w('shd')}"), "fill") not in (None, "auto", "FFFFFF")
+
+
+def etree_name(node) -> str:
+    return node.tag.split("}")[1]
+
+
+@pytest.mark.parametrize("which", ["seed", "chapters"])
+def test_header_row_repeats_on_each_page(which, seed_docx, chapters_docx):
+    pkg = seed_docx if which == "seed" else chapters_docx
+    for table in pkg.document.iter(w("tbl")):
+        rows = table.findall(w("tr"))
+        assert rows[0].find(f"{w('trPr')}/{w('tblHeader')}") is not None
+        assert all(r.find(f"{w('trPr')}/{w('tblHeader')}") is None for r in rows[1:])
+        assert len(table.xpath("w:tblPr/w:tblLook[@w:firstRow='1']", namespaces=NS)) == 1
