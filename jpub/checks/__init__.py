@@ -46,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
     Rule("comment-join", "error", "テンプレート", "行末の {## コメント ##} が改行を消し、次の行とつながる", template.comment_join),
     Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
+    Rule("heading-blank", "error", "マークアップ", "段落や箇条書きの直後の見出し（空行がなく見出しにならない）", markup.heading_blank),
     Rule("soft-break", "warning", "マークアップ", "段落内の和文どうしの改行（出力で空白になる）", markup.soft_break),
 )
 BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}

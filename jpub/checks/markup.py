@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from .model import Finding, expected_found
-from .view import Doc, unit_text
+from .view import Doc, stands_alone, unit_text
 
 _MARKERS = re.compile(r"\*\*|__")
 _NEW_BLOCK = re.compile(r"^\s*(?:>|[-*+]\s|\d+[.)]\s|#{1,6}\s|\||:::)")
@@ -20,9 +20,8 @@ def emphasis(doc: Doc) -> Iterator[Finding]:
         runs = doc.literal_runs.get(unit_text(doc, unit), ())
         seen: dict[str, int] = {}
         for run in runs:
-            if run.startswith("__") or run.endswith("__") or "__" in run:
-                if "**" not in run and not _wide_near(run):
-                    continue  # snake_case and similar: not emphasis
+            if "**" not in run and not _wide_near(run):
+                continue  # __ in snake_case and similar: not meant as emphasis
             nth = seen.get(run, 0)
             seen[run] = nth + 1
             place = _locate(doc, unit.first, unit.last, run, nth)
@@ -71,3 +70,15 @@ def soft_break(doc: Doc) -> Iterator[Finding]:
                 line, col = doc.at(index, len(end) - 1, end[-1])
                 pair = f"{end[-1]}」と「{start[0]}"
                 yield Finding(line, col, expected_found(f"「{pair}」の間は", "続けて書く", "段落内の改行", "出力では空白になります"))
+
+
+def heading_blank(doc: Doc) -> Iterator[Finding]:
+    """A heading written right under a paragraph or list line: pandoc reads it as text of that block."""
+    for heading in doc.headings:
+        if heading.index == 0:
+            continue
+        above = doc.lines[heading.index - 1]
+        if above.code or stands_alone(above.text):
+            continue
+        line, _column = doc.at(heading.index, 0)
+        yield Finding(line, 1, expected_found("見出しの前は", "空行", "前の行に続けて記述", "見出しにならず本文として出力されます"))

@@ -267,3 +267,8 @@ def build_units(lines: tuple[Line, ...]) -> tuple[Unit, ...]:
         current.append(line.index)
     close()
     return tuple(units)
+
+
+def stands_alone(text: str) -> bool:
+    """A line after which a heading may follow directly: blank, a heading, a div fence or a table row."""
+    return not text.strip() or bool(_HEADING.match(text) or _DIV.match(text) or _ROW.match(text))
