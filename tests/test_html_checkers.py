@@ -17,6 +17,7 @@ import lxml.html
 import pytest
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, ROOT, build, need_client
+from .test_html_images import FRONT, tiny_png
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +46,8 @@ PROBE = """
     tocWide: style('.toc-wide', 'display'),
     tocWidePosition: style('.toc-wide', 'position'),
     background: style('html', 'backgroundColor'),
-    fontFamily: style('body', 'fontFamily')
+    fontFamily: style('body', 'fontFamily'),
+    resources: performance.getEntriesByType('resource').map(function (e) { return e.name; })
   };
   axe.run(document, {resultTypes: ['violations']}).then(function (result) {
     facts.violations = result.violations.map(function (v) {
@@ -78,6 +80,16 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     return {name: build(source, out, "html") / f"{source.stem}.html" for name, source in SOURCES.items()}
 
 
+@pytest.fixture(scope="module")
+def figure_page(tmp_path_factory) -> Path:
+    """A page with a figure and an inline image, both embedded."""
+    folder = tmp_path_factory.mktemp("html-figure")
+    (folder / "dot.png").write_bytes(tiny_png(40, 20))
+    body = "# 第1章 図\n\n本文です。\n\n![図1 テスト用の点](dot.png)\n\n文中の ![小さな点](dot.png) 画像。\n"
+    (folder / "doc.md").write_text(FRONT + body.replace("# 第1章 図\n\n", "", 1), encoding="utf-8")
+    return build(folder / "doc.md", folder / "out", "html") / "doc.html"
+
+
 # --- Nu HTML checker ------------------------------------------------------------------------------
 
 
@@ -92,9 +104,9 @@ def vnu_errors(*files: Path) -> list[dict]:
     return [m for m in messages if m.get("type") == "error" or m.get("subType") == "fatal"]
 
 
-def test_nu_html_checker_finds_no_error(pages):
+def test_nu_html_checker_finds_no_error(pages, figure_page):
     need_vnu()
-    errors = vnu_errors(*pages.values())
+    errors = vnu_errors(*pages.values(), figure_page)
     assert errors == [], [(Path(e.get("url", "")).name, e.get("lastLine"), e["message"]) for e in errors]
 
 
@@ -144,6 +156,7 @@ def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width
     facts = probe(pages[name], tmp_path, width, dark)
     assert facts["width"] == width and facts["dark"] is dark
     assert facts["violations"] == []
+    assert facts["resources"] == []  # nothing fetched, even with the page's policy taken out
     assert facts["overflow"] <= 0  # nothing wider than a phone's screen
     assert "Noto Sans CJK JP" in facts["fontFamily"] and "Hiragino Sans" in facts["fontFamily"]
     if dark:
@@ -154,6 +167,12 @@ def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width
     else:
         assert facts["measure"] < 35
         assert (facts["tocNarrow"], facts["tocWide"]) == ("block", "none")
+
+
+def test_axe_finds_no_violation_in_a_page_with_images(figure_page, tmp_path):
+    need_browser()
+    facts = probe(figure_page, tmp_path, WIDE, False)
+    assert facts["violations"] == [] and facts["resources"] == []
 
 
 @pytest.mark.parametrize("width", [WIDE, PHONE])
