@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import zipfile
-
-import functools
 
 import pytest
 from lxml import etree
@@ -15,8 +14,9 @@ from jpub import publication
 from jpub.editions.docx_front import toc_instruction
 
 from .conftest import DEFAULT_SOURCE
-from .test_docx_support import (CHAPTERS, NS, Package, attr, build_docx, chapters_docx, seed_docx, style_of,  # noqa: F401
-                                text_of, variant, w)
+from .test_docx_support import CHAPTERS, NS, Package, attr, build_docx, style_of, text_of, variant, w
+
+pytest_plugins = ["tests.test_docx_support"]  # the seed_docx and chapters_docx fixtures
 
 SERIF, SANS = "游明朝", "游ゴシック"
 HEADING_STYLES = ("Heading1", "Heading2", "Heading3", "Heading4")
@@ -191,7 +191,7 @@ def test_word_refreshes_fields_on_opening(seed_docx):
 
 # --- headings and page breaks --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("style_id", "level"), list(zip(HEADING_STYLES, range(4))))
+@pytest.mark.parametrize(("style_id", "level"), list(zip(HEADING_STYLES, range(4), strict=True)))
 def test_heading_styles_have_outline_levels_and_no_numbering(seed_docx, style_id, level):
     assert seed_docx.style(style_id).find(f"{w('pPr')}/{w('outlineLvl')}").get(w("val")) == str(level)
     assert seed_docx.style(style_id).find(f".//{w('numPr')}") is None
@@ -220,7 +220,7 @@ def test_body_starts_on_a_new_page_and_a_chapter_shares_its_parts_page(seed_docx
     end = max(i for i, p in enumerate(paragraphs) if style_of(p).startswith("TOC"))
     first = paragraphs[end + 1]
     assert attr(first.find(f"{w('pPr')}/{w('pageBreakBefore')}"), "val") == "1"
-    pairs = [(a, b) for a, b in zip(paragraphs, paragraphs[1:]) if style_of(a) == "Heading1" and style_of(b) == "Heading2"]
+    pairs = [(a, b) for a, b in zip(paragraphs, paragraphs[1:], strict=False) if style_of(a) == "Heading1" and style_of(b) == "Heading2"]
     assert pairs, "the seed has a 部 followed directly by its first 章"
     for _part, chapter in pairs:
         assert attr(chapter.find(f"{w('pPr')}/{w('pageBreakBefore')}"), "val") == "0"
@@ -252,7 +252,7 @@ def test_core_properties(seed_docx):
     value = {tag: core.findtext(tag, namespaces=ns) for tag in
              ("dc:title", "dc:subject", "dc:creator", "cp:keywords", "dc:language", "dcterms:created", "dcterms:modified")}
     meta = seed_pub().meta
-    stamp = meta.timestamp().astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = meta.timestamp().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert value == {"dc:title": meta.title, "dc:subject": meta.subject, "dc:creator": meta.author,
                      "cp:keywords": ", ".join(meta.keywords), "dc:language": "ja-JP",
                      "dcterms:created": stamp, "dcterms:modified": stamp}

@@ -7,7 +7,9 @@ import pytest
 from jpub.editions.docx_styles import text_width_twips
 from jpub.editions.docx_tables import display_width, fit
 
-from .test_docx_support import NS, attr, chapters_docx, seed_docx, w  # noqa: F401
+from .test_docx_support import NS, attr, w
+
+pytest_plugins = ["tests.test_docx_support"]  # the seed_docx and chapters_docx fixtures
 
 WIDTHS = [
     ("AI", 2),

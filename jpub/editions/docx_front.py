@@ -6,7 +6,7 @@ The TOC field's cached result already lists the entries, each a hyperlink to its
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from ..ast import Block

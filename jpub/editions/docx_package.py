@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -23,7 +23,7 @@ FIRST = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/
 def core_xml(pub: Publication) -> bytes:
     """docProps/core.xml: title, subject, author, keywords, language, created = modified = the build's timestamp."""
     meta = pub.meta
-    stamp = meta.timestamp().astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = meta.timestamp().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     fields = [
         ("dc:title", meta.title), ("dc:subject", meta.subject), ("dc:creator", meta.author),
         ("cp:keywords", ", ".join(meta.keywords)), ("dc:language", "ja-JP"), ("cp:lastModifiedBy", meta.author),
@@ -36,7 +36,7 @@ def core_xml(pub: Publication) -> bytes:
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"{body}{dates}</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def app_xml(pub: Publication) -> bytes:
@@ -48,11 +48,11 @@ def app_xml(pub: Publication) -> bytes:
         f"<Template>Normal.dotm</Template><Application>jpub</Application><Company>{escape(pub.meta.author)}</Company>"
         "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><SharedDoc>false</SharedDoc>"
         "<LinksUpToDate>false</LinksUpToDate><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def zip_time(pub: Publication) -> tuple[int, int, int, int, int, int]:
-    stamp = pub.meta.timestamp().astimezone(dt.timezone.utc)
+    stamp = pub.meta.timestamp().astimezone(dt.UTC)
     if stamp.year < 1980:
         return (1980, 1, 1, 0, 0, 0)
     return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)

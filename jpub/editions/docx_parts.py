@@ -5,15 +5,15 @@ Each function takes one parsed part and changes it in place; ``PARTS`` says whic
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from lxml import etree
 
 from ..publication import Publication
 from .docx_reference import restyle
-from .fragments import chapter_level
 from .docx_styles import Fonts, chars, data, el, text_width_twips, w
 from .docx_tables import fit_grid
+from .fragments import chapter_level
 
 # settings.xml children that must come after w:updateFields (ECMA-376 CT_Settings order)
 _AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",

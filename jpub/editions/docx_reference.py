@@ -14,8 +14,8 @@ from lxml import etree
 
 from .. import pandoc
 from ..publication import Publication
-from .fragments import chapter_level
 from .docx_styles import TWIPS_PER_MM, Fonts, data, doc_defaults, el, style, table_style, w
+from .fragments import chapter_level
 
 _THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 

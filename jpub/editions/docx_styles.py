@@ -6,8 +6,9 @@ Every element is written in the order the schema requires, since Word rejects fi
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from lxml import etree
@@ -43,7 +44,7 @@ class Fonts:
     sans: str
 
     @classmethod
-    def of(cls, settings: Settings) -> "Fonts":
+    def of(cls, settings: Settings) -> Fonts:
         return cls(settings.docx_serif_font, settings.docx_sans_font)
 
     def role(self, name: str) -> str:

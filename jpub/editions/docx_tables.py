@@ -83,7 +83,7 @@ def fit_tables(blocks: list[Block]) -> None:
     for block in walk_blocks(blocks):
         if block["t"] == "Table":
             specs = block["c"][2]
-            for spec, fraction in zip(specs, column_fractions(block)):
+            for spec, fraction in zip(specs, column_fractions(block), strict=True):
                 spec[1] = {"t": "ColWidth", "c": fraction}
 
 
@@ -97,7 +97,7 @@ def fit_grid(table: etree._Element, text_twips: int) -> None:
     columns = table.findall(f"{w('tblGrid')}/{w('gridCol')}")
     total = sum(int(col.get(w("w"))) for col in columns) or 1
     widths = [round(int(col.get(w("w"))) * text_twips * share / total) for col in columns]
-    for col, value in zip(columns, widths):
+    for col, value in zip(columns, widths, strict=True):
         col.set(w("w"), str(value))
     for row in table.iter(w("tr")):
         index = 0
