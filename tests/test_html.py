@@ -106,7 +106,8 @@ def test_summary_shows_title_edition_author_and_date(pages, which):
     header = root.xpath("/html/body/header")[0]
     assert header.findtext(".//*[@class='title']") == meta.title
     assert header.findtext(".//*[@class='edition']") == meta.subtitle
-    assert meta.author in header.xpath("string(.//*[@class='byline'])")
+    byline = header.xpath("string(.//*[@class='byline'])")
+    assert re.search(f"{meta.author}\\s+{meta.era_date}", byline), byline  # read as two items without CSS too
     time = header.xpath(".//time")[0]
     assert time.get("datetime") == meta.date.isoformat()
     assert time.text == meta.era_date and time.text.startswith("令和")
