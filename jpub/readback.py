@@ -110,7 +110,14 @@ def _is_furniture(element) -> bool:
     return bool(tags) and (set(tags) <= _FURNITURE_TAGS or bool(_LABEL_TAGS & set(tags)))
 
 
-def _page_body_text(page, parents) -> str:
+def _furniture(reference, memo: dict) -> bool:
+    key = (reference.idnum, reference.generation) if hasattr(reference, "idnum") else id(reference)
+    if key not in memo:
+        memo[key] = _is_furniture(reference.get_object())
+    return memo[key]
+
+
+def _page_body_text(page, parents, memo: dict) -> str:
     """The page's text in content order, leaving out marked content that is page furniture or a list label."""
     if parents is None:
         return page.extract_text() or ""
@@ -129,7 +136,7 @@ def _page_body_text(page, parents) -> str:
     def text(value, _cm, _tm, _font, _size) -> None:
         mcid = current[0]
         if mcid is not None and 0 <= mcid < len(parents) and parents[mcid] is not None:
-            if _is_furniture(parents[mcid].get_object()):
+            if _furniture(parents[mcid], memo):
                 return
         pieces.append(value)
 
@@ -146,10 +153,11 @@ def pdf_page_texts(path: Path) -> list[str]:
     table: dict[int, object] = {}
     if tree is not None and "/ParentTree" in tree.get_object():
         _number_tree(tree.get_object()["/ParentTree"], table)
-    texts = []
+    texts: list[str] = []
+    memo: dict = {}
     for page in reader.pages:
         key = page.get("/StructParents")
-        texts.append(_page_body_text(page, table.get(int(key)) if key is not None and table else None))
+        texts.append(_page_body_text(page, table.get(int(key)) if key is not None and table else None, memo))
     return texts
 
 
@@ -160,9 +168,10 @@ def pdf_body_text(path: Path) -> str:
 TOC_TITLE = "目次"
 
 
-def pdf_toc_text(path: Path) -> str | None:
-    """The text of the 目次 pages: from the page that starts with 目次 to the page before the first bookmark."""
-    texts = pdf_page_texts(path)
+def pdf_toc_text(path: Path, pages: list[str] | None = None) -> str | None:
+    """The text of the 目次 pages: from the page that starts with 目次 to the page before the first bookmark.
+    ``pages`` are the page texts when already read (pdf_page_texts)."""
+    texts = pages if pages is not None else pdf_page_texts(path)
     start = next((i for i, t in enumerate(texts) if normalise(t).startswith(TOC_TITLE)), None)
     if start is None:
         return None

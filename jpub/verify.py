@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 import sys
 import zipfile
@@ -203,8 +204,19 @@ _TOC_FURNITURE = re.compile(r"^[\s.\d・…‥·\-–—目次]*$")
 _LEADERS = re.compile(r"[.…‥·・]{2,}\s*\d*")
 
 
+@functools.lru_cache(maxsize=4)
+def _pdf_pages(path: Path, _mtime_ns: int, _size: int) -> list[str]:
+    return readback.pdf_page_texts(path)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Page texts, read once per file version (the body text and the 目次 both need them)."""
+    stat = path.stat()
+    return _pdf_pages(path, stat.st_mtime_ns, stat.st_size)
+
+
 def toc_pdf(report: _Report, path: Path, want: Expected) -> None:
-    text = readback.pdf_toc_text(path)
+    text = readback.pdf_toc_text(path, pdf_pages(path))
     if text is None:
         report.error("verify-toc", "目次のページが見つかりません")
         return
@@ -277,7 +289,7 @@ class EditionReader:
 
 
 READERS: dict[str, EditionReader] = {
-    "pdf": EditionReader(readback.pdf_outline, readback.pdf_body_text, toc_pdf, _pdf_post_build),
+    "pdf": EditionReader(readback.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, _pdf_post_build),
     "docx": EditionReader(readback.docx_headings, readback.docx_body_text, toc_docx),
     "html": EditionReader(readback.html_headings, readback.html_body_text, toc_html),
 }
