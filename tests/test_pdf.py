@@ -236,3 +236,9 @@ def test_crop_marks_add_bleed_around_the_a4_trim(tmp_path, seed_build):
     assert [float(v) for v in media] == [float(v) for v in bleed]  # WeasyPrint draws the marks in the bleed
     plain = PdfReader(str(_pdf(seed_build))).pages[0]
     assert float(plain.mediabox.width) == pytest.approx(210 * MM, abs=0.5)
+
+
+def test_running_head_label_for_a_heading_with_its_own_id(tmp_path):
+    body = "# 第1部 総論 {#1部-総論}\n\n## 第1章 目的\n\n本文。\n\n## 第2章 方法\n\n本文。\n"
+    texts = _page_texts(_build(tmp_path, source=_write(tmp_path, body)))
+    assert re.match(r"第1部\s+第2章 方法$", texts[-1].strip().splitlines()[0])

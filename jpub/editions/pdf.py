@@ -37,10 +37,18 @@ def _css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
+def _css_id(text: str) -> str:
+    """``#id`` for any id: an id selector is looked up in an index, ``[id="…"]`` is tried on every element."""
+    escaped = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else f"\\{ord(ch):06x}" for ch in text)
+    if escaped[:1].isdigit() or escaped[:2] in {"--"} or (escaped[:1] == "-" and escaped[1:2].isdigit()):
+        escaped = f"\\{ord(escaped[0]):06x}" + escaped[1:]
+    return "#" + escaped
+
+
 def part_labels(headings: tuple[Heading, ...]) -> list[tuple[str, str]]:
-    """(id, 第N部) of every numbered heading above the 章 level: the left running head."""
+    """(#id selector, 第N部) of every numbered heading above the 章 level: the left running head."""
     chapter = chapter_level(headings)
-    return [(_css_string(h.id), _css_string(f"第{h.unit.digits}{h.unit.unit}")) for h in headings if h.unit is not None and h.level < chapter]
+    return [(_css_id(h.id), _css_string(f"第{h.unit.digits}{h.unit.unit}")) for h in headings if h.unit is not None and h.level < chapter]
 
 
 def stylesheet(pub: Publication) -> str:
