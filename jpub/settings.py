@@ -47,6 +47,8 @@ def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1) -> Set
 def _validate(name: str, value: Any, path: str, line: int) -> Any:
     default = getattr(Settings(), name)
     if name == "checks":
+        if isinstance(value, dict):  # YAML reads an unquoted off as false
+            value = {k: "off" if v is False else v for k, v in value.items()}
         if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
             raise DocumentError.at(path, line, f"publish.checks は「規則ID: {' | '.join(SEVERITIES)}」の形です", "settings")
         return MappingProxyType({str(k): str(v) for k, v in value.items()})

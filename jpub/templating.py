@@ -52,8 +52,16 @@ def environment(root: Path) -> SandboxedEnvironment:
     )
 
 
+_TRAILING_COMMENT = re.compile(r"(?m)(?<=\S)([ \t]*" + re.escape(COMMENT_START) + r"[^\n]*?)(?<!\+)" + re.escape(COMMENT_END) + r"[ \t]*$")
+
+
+def keep_line_breaks(body: str) -> str:
+    """A comment that ends a line of text must not swallow the line break (trim_blocks would): ``+##}``."""
+    return _TRAILING_COMMENT.sub(lambda m: m.group(1) + "+" + COMMENT_END, body)
+
+
 def mark_lines(body: str, first_line: int) -> str:
-    """Prefix each line that starts with literal text with a marker of its source line."""
+    """Prefix each line that starts with literal text or an expression with a marker of its source line."""
     spans = [m.span() for m in _TAG.finditer(body)]
     out: list[str] = []
     pos, span_index, line_no = 0, 0, first_line
@@ -64,7 +72,8 @@ def mark_lines(body: str, first_line: int) -> str:
         inside = span_index < len(spans) and spans[span_index][0] < pos
         next_tag = spans[span_index][0] if span_index < len(spans) else len(body)
         literal = line[: max(0, min(end, next_tag) - pos)]
-        if not inside and literal.strip():
+        expression = not literal.strip() and line.lstrip().startswith("{{")
+        if not inside and (literal.strip() or expression):
             out.append(f"{_MARK_OPEN}{line_no}{_MARK_CLOSE}{line}")
         else:
             out.append(line)
@@ -113,7 +122,7 @@ def render_body(source: Source, variables: Mapping[str, Any], fmt: str) -> Rende
     env = environment(source.path.parent)
     name = str(source.path)
     # pad with blank lines so that template line numbers are file line numbers
-    padded = "\n" * (source.body_line - 1) + mark_lines(source.body, source.body_line)
+    padded = "\n" * (source.body_line - 1) + mark_lines(keep_line_breaks(source.body), source.body_line)
     try:
         template = env.from_string(padded)
         template.filename = name

@@ -72,3 +72,20 @@ def test_markers_survive_a_round_trip():
     marked = mark_lines(body, 3)
     text, lines = unmark(marked.replace("{% for a in b %}", "").replace("{% endfor %}", ""), 3)
     assert "\ue000" not in text and lines[0] == 3
+
+
+def test_comment_ending_a_line_keeps_the_line_break(tmp_path):
+    text = render(tmp_path, "- 一つ目 {## note ##}\n- 二つ目\n").text
+    assert text.splitlines()[:2] == ["- 一つ目 ", "- 二つ目"]
+
+
+def test_line_starting_with_an_expression_maps_to_its_own_line(tmp_path):
+    rendered = render(tmp_path, "前\n\n{{ year }}の本文\n")
+    line = rendered.text.splitlines().index("令和6年度の本文") + 1
+    assert rendered.source_line(line) == 10
+
+
+def test_unquoted_off_switches_a_rule_off(tmp_path):
+    path = write(tmp_path, "---\ntitle: T\npublish:\n  checks:\n    tab: off\n---\n本文\n")
+    _src, settings, _meta, _variables = publication.read(path)
+    assert settings.checks["tab"] == "off"

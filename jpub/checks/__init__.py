@@ -44,7 +44,6 @@ RULES: tuple[Rule, ...] = (
     Rule("invisible-char", "error", "PDF 転記", "不可視文字・制御文字（ZWSP、ソフトハイフン、途中の BOM、NBSP）", text.invisible),
     Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%（{% raw %} や波括弧を含む値）", template.leftover),
     Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
-    Rule("comment-join", "error", "テンプレート", "行末の {## コメント ##} が改行を消し、次の行とつながる", template.comment_join),
     Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
     Rule("heading-blank", "error", "マークアップ", "段落や箇条書きの直後の見出し（空行がなく見出しにならない）", markup.heading_blank),
     Rule("soft-break", "warning", "マークアップ", "段落内の和文どうしの改行（出力で空白になる）", markup.soft_break),

@@ -44,22 +44,6 @@ def image(doc: Doc) -> Iterator[Finding]:
                 yield Finding(where, col, expected_found(f"画像 {target} は", "ソースからの相対パスにあるファイル", "見つかりません"))
 
 
-_TRAILING_COMMENT = re.compile(r"\S.*?\{##.*?(?<!\+)##\}\s*$")
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 
 
-def comment_join(doc: Doc) -> Iterator[Finding]:
-    """A {## comment ##} ending a line of text swallows the line break: the next line joins it in the output."""
-    by_source: dict[int, int] = {}
-    for line in doc.lines:
-        by_source.setdefault(line.source, line.index)
-    for number, index in by_source.items():
-        written, following = doc.source.line(number), doc.source.line(number + 1)
-        if not following.strip() or not _TRAILING_COMMENT.search(written):
-            continue
-        head = _TAGS.split(following)[0].strip()[:10]
-        if head and head in doc.lines[index].text:
-            column = written.rfind("{##") + 1
-            yield Finding(
-                number, column, expected_found("コメントの後は", "改行", f"{number + 1}行目とつながって出力", "コメントを +##} で閉じるか行を分けてください")
-            )
