@@ -44,6 +44,5 @@ def image(doc: Doc) -> Iterator[Finding]:
                 yield Finding(where, col, expected_found(f"画像 {target} は", "ソースからの相対パスにあるファイル", "見つかりません"))
 
 
-_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 
 
