@@ -11,6 +11,7 @@ import bisect
 import difflib
 import functools
 import re
+import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from .templating import FORMATS
 SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html"}
 MAX_TEXT_REPORTS = 20  # per edition; the rest are counted
 UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile, pypdf.errors.PyPdfError, lxml.etree.LxmlError,
-              docx.opc.exceptions.PackageNotFoundError)
+              docx.opc.exceptions.PackageNotFoundError, subprocess.CalledProcessError)
 
 
 def _chapter_level(headings: tuple[Heading, ...]) -> int:
@@ -56,9 +57,13 @@ class Expected:
     toc_ids: tuple[str, ...]
     toc_depth: int
     document: Document
+    fonts: tuple[str, ...]  # the font families the settings name for this edition
 
 
 _TEXT_BLOCKS = ("Para", "Plain")
+# Editions whose headings are read as an outline: a level is the bookmark's depth (a heading nests under the
+# last shallower one), so a skipped level is not a difference.
+NESTED_OUTLINE = frozenset({"pdf"})
 
 
 def _toc_entries(headings: tuple[Heading, ...], depth: int) -> list[tuple[int, Heading]]:
@@ -84,13 +89,18 @@ def expected(pub: Publication, fmt: str) -> Expected:
             texts.extend(plain_text(line) for line in block["c"])
     depth = pub.settings.toc_depth or DEFAULT_TOC_DEPTH[fmt](document.headings)
     toc = _toc_entries(document.headings, depth)
+    if fmt in NESTED_OUTLINE:
+        headings = tuple(ReadHeading(nesting, h.text) for nesting, h in _toc_entries(document.headings, 99))
+    else:
+        headings = tuple(ReadHeading(h.level, h.text) for h in document.headings)
     return Expected(
-        headings=tuple(ReadHeading(h.level, h.text) for h in document.headings),
+        headings=headings,
         texts=tuple(t for t in texts if normalise(t)),
         toc=tuple(ReadHeading(nesting, h.text) for nesting, h in toc),
         toc_ids=tuple(h.id for _, h in toc),
         toc_depth=depth,
         document=document,
+        fonts=(pub.settings.serif_font, pub.settings.sans_font) if fmt == "pdf" else (pub.settings.docx_serif_font, pub.settings.docx_sans_font),
     )
 
 
@@ -270,14 +280,13 @@ def toc_html(report: _Report, path: Path, want: Expected) -> None:
                 report.error("verify-toc", f"目次のリンク先が違う見出しです: 「{link.text}」→「{_short(target.text_content())}」")
 
 
-def _pdf_post_build(path: Path) -> list[Diagnostic]:
-    """The PDF post-build checks (line-start prohibited characters, bookmarks, fonts) when they are present."""
-    try:
-        from . import pdfcheck  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    run = getattr(pdfcheck, "run", None)
-    return list(run(path)) if callable(run) else []
+def pdf_post_build(path: Path, want: Expected) -> list[Diagnostic]:
+    """The print edition's post-build checks: 禁則, fonts, extractable text. Its bookmark check is left out:
+    verify-headings compares the bookmarks already, with a full diff."""
+    from . import pdfcheck
+
+    headings = want.document.headings
+    return [d for d in pdfcheck.check(path, headings, want.fonts) if d.rule != "pdf-bookmarks"]
 
 
 @dataclass(frozen=True)
@@ -285,11 +294,11 @@ class EditionReader:
     headings: Callable[[Path], list[ReadHeading]]
     text: Callable[[Path], str]
     toc: Callable[[_Report, Path, Expected], None]
-    extra: Callable[[Path], list[Diagnostic]] = lambda path: []
+    extra: Callable[[Path, Expected], list[Diagnostic]] = lambda path, want: []
 
 
 READERS: dict[str, EditionReader] = {
-    "pdf": EditionReader(readback.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, _pdf_post_build),
+    "pdf": EditionReader(readback.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, pdf_post_build),
     "docx": EditionReader(readback.docx_headings, readback.docx_body_text, toc_docx),
     "html": EditionReader(readback.html_headings, readback.html_body_text, toc_html),
 }
@@ -305,7 +314,7 @@ def verify_edition(fmt: str, path: Path, want: Expected, src_display: str) -> li
         compare_lists(report, "verify-headings", "見出し", want.headings, reader.headings(path))
         compare_texts(report, want.texts, reader.text(path))
         reader.toc(report, path, want)
-        report.found.extend(reader.extra(path))
+        report.found.extend(reader.extra(path, want))
     except UNREADABLE as exc:
         report.error("verify-output", f"読み込めません（{type(exc).__name__}: {exc}）")
     return report.found

@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import lxml.html
 import pytest
+from docx.oxml.ns import qn
 
 from jpub import readback, verify
 from jpub.cli import main
@@ -90,6 +91,15 @@ def html_toc_link_broken(out: Path, tmp_path: Path) -> None:
     path.write_bytes(lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"))
 
 
+def docx_toc_entry_edited(out: Path, tmp_path: Path) -> None:
+    """A cached entry of the Word contents no longer matches its heading (as after a hand edit in Word)."""
+    path = out / f"{STEM}.docx"
+    document = docx.Document(str(path))
+    texts = [t for t in document.element.body.iter(qn("w:t")) if t.text == CHAPTER3]
+    texts[0].text = "第3章 世界の動向"  # the first is in the contents, before the heading itself
+    document.save(str(path))
+
+
 def output_deleted(out: Path, tmp_path: Path) -> None:
     (out / f"{STEM}.docx").unlink()
 
@@ -105,6 +115,7 @@ TAMPERING = [
     (pdf_from_modified_source, ".pdf", "verify-text", ["本文がありません", PARAGRAPH[:20], f"{DEFAULT_SOURCE.name}:"]),
     (pdf_from_modified_source, ".pdf", "verify-toc", [f"目次に項目がありません: 「{CHAPTER3}」", "目次に余分な項目があります", "海外動向"]),
     (docx_heading_edited, ".docx", "verify-headings", [f"見出しが違います: 期待「{CHAPTER2}」（レベル2）、実際「{CHAPTER2_EDITED}」（レベル2）"]),
+    (docx_toc_entry_edited, ".docx", "verify-toc", [f"目次の項目が違います: 期待「{CHAPTER3}」（レベル2）、実際「第3章 世界の動向」（レベル2）"]),
     (html_paragraph_removed, ".html", "verify-text", ["本文がありません", PARAGRAPH[:20]]),
     (html_toc_link_removed, ".html", "verify-toc", [f"目次の項目がありません: 期待「{CHAPTER3}」（レベル2）"]),
     (html_toc_link_broken, ".html", "verify-toc", [f"目次のリンク先がありません: 「{CHAPTER3}」（#nowhere）"]),
@@ -143,6 +154,16 @@ def test_missing_outputs_are_each_named(tmp_path, capsys):
     for suffix in (".pdf", ".docx", ".html"):
         assert f"{tmp_path / STEM}{suffix}: error: 出力がありません" in stdout
     assert "Traceback" not in stdout
+
+
+def test_pdf_post_build_checks_run_in_verify(seed_build, tmp_path):
+    """Settings that name only the serif face: the PDF's gothic headings are reported by the font check."""
+    source = tmp_path / DEFAULT_SOURCE.name
+    text = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    source.write_text(text.replace("\n---\n", "\npublish:\n  sans-font: Noto Serif CJK JP\n---\n", 1), encoding="utf-8")
+    found = verify.verify(source, seed_build)
+    assert {d.rule for d in found} == {"pdf-fonts"}, [d.format() for d in found]
+    assert all(d.path.endswith(".pdf") and "Noto-Sans-CJK" in d.message for d in found)
 
 
 # --- the pieces verify reads with -----------------------------------------------------------------------------
