@@ -9,10 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from jpub import pandoc, publication, readback
 from jpub.ast import headings as ast_headings
 from jpub.ast import plain_text, walk_blocks
+from jpub.editions.fragments import chapter_level
 
 from .conftest import DEFAULT_SOURCE, need_client
 from .test_docx_support import CHAPTERS, build_docx
@@ -68,12 +70,30 @@ def test_libreoffice_renders_every_paragraph(rendered):
 def test_libreoffice_shows_the_cover_and_the_toc_first(rendered):
     which, _docx, pdf = rendered
     headings, _texts = expected(SOURCES[which])
-    from pypdf import PdfReader
-
     pages = [readback.normalise(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
     title = publication.prepare(SOURCES[which], ["docx"]).meta.title
     assert readback.normalise(title) in pages[0]
     assert "目次" in pages[1] and readback.normalise(headings[0].text) in pages[1]
+
+
+def test_toc_entries_link_to_their_headings_pages(rendered):
+    which, _docx, pdf = rendered
+    reader = PdfReader(str(pdf))
+    depth = chapter_level(publication.prepare(SOURCES[which], ["docx"]).documents["docx"].headings)
+    targets: list[int] = []
+
+    def walk(items, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            elif level <= depth:
+                targets.append(reader.get_destination_page_number(item))
+
+    walk(reader.outline, 1)
+    links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
+    links = sorted((a for a in links if a.get("/Subtype") == "/Link" and "/Dest" in a), key=lambda a: -float(a["/Rect"][3]))
+    pages = [reader.get_page_number(a["/Dest"][0].get_object()) for a in links]  # top to bottom
+    assert pages == targets and targets
 
 
 @pytest.mark.parametrize("which", sorted(SOURCES))

@@ -50,7 +50,9 @@ def settings(root: etree._Element, pub: Publication) -> None:
         root.remove(rsids)
     _replace(root, el("updateFields", {"val": "true"}), _AFTER_UPDATE_FIELDS)
     _replace(root, compat(), _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("compat") + 1:])
-    _replace(root, el("themeFontLang", {"val": "ja-JP", "eastAsia": "ja-JP"}), _AFTER_THEME_FONT_LANG)
+    _replace(root, el("themeFontLang", {"val": "en-US", "eastAsia": "ja-JP"}), _AFTER_THEME_FONT_LANG)
+    for tab in root.iter(w("defaultTabStop")):
+        tab.set(w("val"), str(chars(4)))  # Japanese Word's default: tab stops every 4 characters
 
 
 def styles(root: etree._Element, pub: Publication) -> None:
