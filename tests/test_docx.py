@@ -96,6 +96,16 @@ def test_line_pitch_suits_japanese_without_a_line_grid(seed_docx):
     assert attr(grid, "type") in (None, "default")
 
 
+def test_punctuation_setting_is_explicit(seed_docx):
+    # LibreOffice drops a hanging 、 from its PDF unless w:overflowPunct is written out (test_docx_clients)
+    assert seed_docx.style_value("Normal", "w:pPr/w:overflowPunct", "val") == "1"
+    assert seed_docx.style_value("BodyText", "w:pPr/w:overflowPunct", "val") == "1"
+
+
+def test_manual_line_breaks_are_not_stretched(seed_docx):
+    assert seed_docx.xml("word/settings.xml").find(f"{w('compat')}/{w('doNotExpandShiftReturn')}") is not None
+
+
 @pytest.mark.parametrize("style_id", ["Normal", "BodyText", "Compact", *HEADING_STYLES, "Title", "TOC1", "TOC2"])
 def test_no_style_snaps_to_the_grid(seed_docx, style_id):
     assert seed_docx.style_value(style_id, "w:pPr/w:snapToGrid", "val") == "0"
