@@ -50,6 +50,11 @@ def test_widths_follow_the_text_not_the_dashes(chapters_docx):
     assert first > second
 
 
+def test_tables_span_the_measure(chapters_docx):
+    first, second = grid(chapters_docx.document.find(f".//{w('tbl')}"))
+    assert first + second == pytest.approx(text_width_twips(), abs=2)
+
+
 def test_short_column_narrow_long_column_takes_the_rest(seed_docx):
     table = seed_docx.document.find(f".//{w('tbl')}")
     first, second = grid(table)
@@ -90,4 +95,7 @@ def test_header_row_repeats_on_each_page(which, seed_docx, chapters_docx):
         rows = table.findall(w("tr"))
         assert rows[0].find(f"{w('trPr')}/{w('tblHeader')}") is not None
         assert all(r.find(f"{w('trPr')}/{w('tblHeader')}") is None for r in rows[1:])
+        assert {p.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) for p in rows[0].iter(w("p"))} == {"TableHeading"}
+        assert pkg.style_value("TableHeading", "w:rPr/w:rFonts", "eastAsia") == "游ゴシック"
+        assert pkg.style_value("TableHeading", "w:rPr/w:b", "val") == "1"
         assert len(table.xpath("w:tblPr/w:tblLook[@w:firstRow='1']", namespaces=NS)) == 1

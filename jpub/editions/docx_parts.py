@@ -149,6 +149,10 @@ def document(root: etree._Element, pub: Publication) -> None:
         _set_break(first, True)
     for table in body.iter(w("tbl")):
         fit_grid(table, text_width_twips())
+        for row in table.iter(w("tr")):
+            if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None:
+                for style in row.iter(w("pStyle")):
+                    style.set(w("val"), "TableHeading")  # a paragraph style's font would beat the table style's
     previous = ""
     for paragraph in body.iter(w("p")):
         style = _style_of(paragraph)

@@ -59,7 +59,7 @@ def fit(desired: list[float], available: float) -> list[float]:
 
 
 def column_fractions(table: Block) -> list[float]:
-    """Each column's share of the text width (the sum is below 1 when the table needs less than the width)."""
+    """Each column's share of the text width; a table that needs less is widened in proportion."""
     spec = data()["table"]
     page = data()["page"]
     text_mm = page["width"] - page["margins"]["left"] - page["margins"]["right"]
@@ -74,8 +74,8 @@ def column_fractions(table: Block) -> list[float]:
             if span == 1 and col < columns:
                 need[col] = max(need[col], cell_width(cell[4]))
             col += span
-    desired = [n * unit_mm + padding_mm for n in need]
-    return [round(width / text_mm, 4) for width in fit(desired, text_mm)]
+    widths = fit([n * unit_mm + padding_mm for n in need], text_mm)
+    return [round(width / sum(widths), 4) for width in widths]  # full measure, as in the print edition
 
 
 def fit_tables(blocks: list[Block]) -> None:
