@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from ..ast import Block
 from ..publication import Publication
+from .docx_styles import data
 from .fragments import TocEntry, chapter_level, toc_tree
 
 COVER_TOP_TWIPS = 3120  # the cover's first line sits about 55 mm down, as on the print edition's cover
@@ -26,6 +27,11 @@ def paragraph(style: str, text: str, extra_ppr: str = "") -> str:
             f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
 
 
+def style_name(style_id: str) -> str:
+    """pandoc's custom-style takes a style's name (which may be Japanese), not its id."""
+    return next(spec["name"] for spec in data()["styles"] if spec["id"] == style_id)
+
+
 def cover(pub: Publication, material: list[Block]) -> list[Block]:
     """Subtitle, title, the ::: cover material, era date and author, as on the print edition's cover."""
     meta = pub.meta
@@ -36,7 +42,7 @@ def cover(pub: Publication, material: list[Block]) -> list[Block]:
             top = "" if blocks else f'<w:spacing w:before="{COVER_TOP_TWIPS}"/>'
             blocks.append(raw(paragraph(style, text, top)))
     if material:
-        blocks.append({"t": "Div", "c": [["", [], [["custom-style", "Cover Text"]]], material]})
+        blocks.append({"t": "Div", "c": [["", [], [["custom-style", style_name("CoverText")]]], material]})
     for style, text in (("Date", meta.era_date), ("Author", meta.author)):
         if text:
             blocks.append(raw(paragraph(style, text)))
