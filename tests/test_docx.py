@@ -191,6 +191,14 @@ def test_toc_depth_setting(tmp_path):
     assert [s for s, _t, _a in toc_entries(pkg)] == ["TOC1", "TOC2", "TOC2", "TOC1", "TOC2"]
 
 
+def test_deep_toc_uses_defined_styles(tmp_path):
+    pkg = Package(build_docx(variant(tmp_path, DEFAULT_SOURCE, "  toc-depth: 6"), tmp_path))
+    styles = {s for s, _t, _a in toc_entries(pkg)}
+    assert styles == {"TOC1", "TOC2", "TOC3", "TOC4"}
+    for style_id in styles:
+        assert pkg.style_value(style_id, "w:rPr/w:rFonts", "eastAsia") in (SERIF, SANS)
+
+
 def test_word_refreshes_fields_on_opening(seed_docx):
     settings = seed_docx.xml("word/settings.xml")
     assert attr(settings.find(w("updateFields")), "val") == "true"

@@ -16,6 +16,7 @@ from .fragments import TocEntry, chapter_level, toc_tree
 
 COVER_TOP_TWIPS = 3120  # the cover's first line sits about 55 mm down, as on the print edition's cover
 TOC_TITLE = "目次"
+TOC_STYLES = 4  # toc 1–4 are defined in templates/docx/styles.yaml; deeper entries use toc 4
 
 
 def raw(xml: str) -> Block:
@@ -80,7 +81,7 @@ def toc(pub: Publication) -> list[Block]:
         link = (f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">'
                 f'<w:r><w:t xml:space="preserve">{escape(heading.text)}</w:t></w:r></w:hyperlink>')
         last = end if i == len(entries) - 1 else ""
-        out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="TOC{min(heading.level, 9)}"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
+        out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="TOC{min(heading.level, TOC_STYLES)}"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
     return out
 
 
