@@ -12,6 +12,7 @@ from pypdf.generic import IndirectObject
 
 from jpub import pdfcheck, publication
 from jpub.cli import main
+from jpub.editions.pdf import body_headings
 
 from .conftest import DEFAULT_SOURCE, need_client, which
 
@@ -242,3 +243,12 @@ def test_running_head_label_for_a_heading_with_its_own_id(tmp_path):
     body = "# 第1部 総論 {#1部-総論}\n\n## 第1章 目的\n\n本文。\n\n## 第2章 方法\n\n本文。\n"
     texts = _page_texts(_build(tmp_path, source=_write(tmp_path, body)))
     assert re.match(r"第1部\s+第2章 方法$", texts[-1].strip().splitlines()[0])
+
+
+def test_headings_in_the_cover_material_are_neither_bookmarked_nor_listed(tmp_path):
+    source = _write(tmp_path, "::: cover\n## 送付状\n\n標記の件\n:::\n\n# 第1章 総論\n\n本文。\n")
+    pdf = _build(tmp_path, source=source)
+    assert pdfcheck.read_outline(pdf) == [(1, "第1章 総論")]
+    assert "送付状" not in _page_texts(pdf)[1] and "送付状" in _page_texts(pdf)[0]
+    document = publication.prepare(source, ["pdf"]).documents["pdf"]
+    assert pdfcheck.check(pdf, body_headings(document), ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []

@@ -7,20 +7,26 @@ import warnings
 
 from weasyprint import CSS, HTML
 
-from .. import shells
+from .. import ast, shells
 from ..ast import Heading
 from ..fetching import SourceTreeFetcher
-from ..publication import Publication
+from ..publication import Document, Publication
 from .fragments import chapter_level, html_fragments, toc_tree
 from .pdf_layout import GRID
 from .pdf_typography import refine
+
+
+def body_headings(document: Document) -> tuple[Heading, ...]:
+    """The headings the 目次 lists and the PDF bookmarks: the body's, not the cover material's."""
+    return ast.headings(document.parts()[1]["blocks"])
 
 
 def print_html(pub: Publication) -> str:
     """The whole print document as HTML, with the Japanese composition spans already added."""
     document = pub.documents["pdf"]
     fragments = html_fragments(document)
-    depth = pub.settings.toc_depth or chapter_level(document.headings)
+    headings = body_headings(document)
+    depth = pub.settings.toc_depth or chapter_level(headings)
     return refine(
         shells.render(
             "pdf/page.html.j2",
@@ -28,7 +34,7 @@ def print_html(pub: Publication) -> str:
             created=pub.meta.timestamp().isoformat(),
             cover=fragments.cover,
             body=fragments.body,
-            toc=toc_tree(document.headings, depth),
+            toc=toc_tree(headings, depth),
         )
     )
 
@@ -52,7 +58,7 @@ def part_labels(headings: tuple[Heading, ...]) -> list[tuple[str, str]]:
 
 
 def stylesheet(pub: Publication) -> str:
-    headings = pub.documents["pdf"].headings
+    headings = body_headings(pub.documents["pdf"])
     chapter = chapter_level(headings)
     return shells.render(
         "pdf/print.css.j2",
