@@ -63,7 +63,7 @@ def numbering(root: etree._Element, pub: Publication) -> None:
     """Bulleted lists use 「・」 in the body font, indented by characters rather than half inches."""
     spec = data()["bullets"]
     face = pub.settings.docx_serif_font
-    for level in root.iter(w("lvl")):
+    for level in list(root.iter(w("lvl"))):
         fmt = level.find(w("numFmt"))
         if fmt is None or fmt.get(w("val")) != "bullet":
             continue
@@ -147,14 +147,14 @@ def document(root: etree._Element, pub: Publication) -> None:
             first = el("p")
             end.addnext(first)
         _set_break(first, True)
-    for table in body.iter(w("tbl")):
+    for table in list(body.iter(w("tbl"))):
         fit_grid(table, text_width_twips())
         for row in table.iter(w("tr")):
             if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None:
                 for style in row.iter(w("pStyle")):
                     style.set(w("val"), "TableHeading")  # a paragraph style's font would beat the table style's
     previous = ""
-    for paragraph in body.iter(w("p")):
+    for paragraph in list(body.iter(w("p"))):
         style = _style_of(paragraph)
         if style == "Heading2" and previous == "Heading1":
             _set_break(paragraph, False)

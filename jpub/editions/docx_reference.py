@@ -74,7 +74,7 @@ def restyle(styles: etree._Element, fonts: Fonts, chapter: int) -> None:
         styles.remove(old)
     else:
         styles.insert(0, defaults)
-    for rsid in styles.iter(w("rsid")):
+    for rsid in list(styles.iter(w("rsid"))):
         rsid.getparent().remove(rsid)
     by_id = {s.get(w("styleId")): s for s in styles.findall(w("style"))}
     sans_ids = {spec["id"] for spec in data()["styles"] if spec.get("font") == "sans"}
@@ -96,7 +96,7 @@ def restyle(styles: etree._Element, fonts: Fonts, chapter: int) -> None:
 
 def _keep_numbering_free(style_el: etree._Element) -> None:
     """Heading numbers are literal in the text: no style may carry Word list numbering."""
-    for num in style_el.iter(w("numPr")):
+    for num in list(style_el.iter(w("numPr"))):
         num.getparent().remove(num)
 
 

@@ -99,7 +99,7 @@ def fit_grid(table: etree._Element, text_twips: int) -> None:
     widths = [round(int(col.get(w("w"))) * text_twips * share / total) for col in columns]
     for col, value in zip(columns, widths, strict=True):
         col.set(w("w"), str(value))
-    for row in table.iter(w("tr")):
+    for row in list(table.iter(w("tr"))):
         index = 0
         for cell in row.findall(w("tc")):
             tcpr = cell.find(w("tcPr"))
