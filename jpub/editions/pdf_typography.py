@@ -107,11 +107,16 @@ def refine(document_html: str) -> str:
     body = root.find("body")
     segments = [(el, slot, (el.text if slot == "text" else el.tail) or "") for el, slot in _segments(body)]
     flow = "".join(text for _, _, text in segments)
-    pending = marks(flow)
-    at = 0
+    pending = marks(flow)  # sorted by start: one pass over segments and marks together
+    at, index = 0, 0
     for element, slot, text in segments:
         end = at + len(text)
-        local = [Mark(m.start - at, m.end - at, m.classes) for m in pending if at <= m.start and m.end <= end]
+        local = []
+        while index < len(pending) and pending[index].start < end:
+            mark = pending[index]
+            if mark.start >= at and mark.end <= end:  # a mark across two segments is left out
+                local.append(Mark(mark.start - at, mark.end - at, mark.classes))
+            index += 1
         if local:
             _replace(element, slot, _spanned(text, local))
         at = end
