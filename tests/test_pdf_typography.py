@@ -69,3 +69,8 @@ def test_grid_margins_follow_the_measure():
     wider = Grid(chars_per_line=42)
     assert wider.inner_margin_mm < GRID.inner_margin_mm
     assert GRID.css_margin().count("pt") == 4
+
+
+def test_notes_are_marked():
+    refined = lxml.html.document_fromstring(refine(_doc("<p>※上記の他を紹介。</p><p>本文※</p>")))
+    assert [p.get("class") for p in refined.iter("p")] == ["note", None]

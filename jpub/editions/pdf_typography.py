@@ -25,6 +25,7 @@ _LATIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 .,:/&+\-'’]*[A-Za-z0-9%])?")
 _LETTER = re.compile(r"[A-Za-z]")
 _CLOSING = set("」』）］｝〕〉》】〙〗”’、。，．")
 _OPENING = set("「『（［｛〔〈《【〘〖“‘")
+NOTE_MARKS = ("※", "（注）", "注：")
 _SKIPPED = {"head", "script", "style", "code", "pre", "kbd", "samp", "math", "svg"}
 
 
@@ -101,10 +102,18 @@ def _replace(element, slot: str, markup: str) -> None:
             parent.insert(index + 1 + offset, node)
 
 
+def _mark_notes(body) -> None:
+    """A paragraph that begins with ※ is a note: set flush, not indented like running text."""
+    for paragraph in body.iter("p"):
+        if (paragraph.text or "").lstrip().startswith(NOTE_MARKS):
+            paragraph.set("class", (paragraph.get("class", "") + " note").strip())
+
+
 def refine(document_html: str) -> str:
-    """The print HTML with 和欧間 and 約物 spans added to the body's text."""
+    """The print HTML with 和欧間 and 約物 spans added to the body's text, and notes marked."""
     root = lxml.html.document_fromstring(document_html)
     body = root.find("body")
+    _mark_notes(body)
     segments = [(el, slot, (el.text if slot == "text" else el.tail) or "") for el, slot in _segments(body)]
     flow = "".join(text for _, _, text in segments)
     pending = marks(flow)  # sorted by start: one pass over segments and marks together
