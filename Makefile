@@ -1,45 +1,61 @@
-# make          set up what is missing, build the three editions, verify them
+# make          set up what is missing, build the three editions, verify that they agree
 # make test     run the test suite
 SHELL := /bin/bash
 VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    := output
-SOURCE := $(wildcard source/*.md)
-STEM   := $(basename $(notdir $(firstword $(SOURCE))))
+SOURCE := $(firstword $(wildcard source/*.md))
+STEM   := $(basename $(notdir $(SOURCE)))
 STAMP  := $(VENV)/.installed
 SYSTEM := $(VENV)/.system
+PDF    := $(OUT)/$(STEM).pdf
+DOCX   := $(OUT)/$(STEM).docx
+HTML   := $(OUT)/$(STEM).html
+VERIFIED := $(OUT)/.$(STEM).verified
 
-# Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and templates.
-COMMON := $(shell find source -type f) pyproject.toml build.py $(wildcard jpub/*.py jpub/checks/*.py) \
-          jpub/editions/__init__.py jpub/editions/fragments.py
-PDF_IN  := $(COMMON) jpub/editions/pdf.py $(wildcard jpub/editions/pdf_*.py) $(wildcard templates/pdf/*)
+# Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and
+# templates. Reading outputs back (verify, readback, pdfcheck) is not an input of any edition.
+READERS := jpub/verify.py jpub/readback.py jpub/pdfcheck.py
+COMMON  := $(shell find source -type f) pyproject.toml build.py \
+           $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) \
+           jpub/editions/__init__.py jpub/editions/fragments.py
+PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf*.py) $(wildcard templates/pdf/*)
 DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx*.py) $(wildcard templates/docx/*)
-HTML_IN := $(COMMON) jpub/editions/html.py $(wildcard jpub/editions/html_*.py) $(wildcard templates/html/*)
+HTML_IN := $(COMMON) $(wildcard jpub/editions/html*.py) $(wildcard templates/html/*)
 
 .PHONY: all pdf docx html check verify test clean setup bench
 .DELETE_ON_ERROR:
 
-all: $(OUT)/$(STEM).pdf $(OUT)/$(STEM).docx $(OUT)/$(STEM).html
+all: $(VERIFIED)
 
-pdf:  $(OUT)/$(STEM).pdf
-docx: $(OUT)/$(STEM).docx
-html: $(OUT)/$(STEM).html
+pdf:  $(PDF)
+docx: $(DOCX)
+html: $(HTML)
 
-$(OUT)/$(STEM).pdf: $(PDF_IN) | $(STAMP) $(SYSTEM)
-	$(PY) build.py pdf --source $(firstword $(SOURCE)) --out $(OUT)
-$(OUT)/$(STEM).docx: $(DOCX_IN) | $(STAMP) $(SYSTEM)
-	$(PY) build.py docx --source $(firstword $(SOURCE)) --out $(OUT)
-$(OUT)/$(STEM).html: $(HTML_IN) | $(STAMP) $(SYSTEM)
-	$(PY) build.py html --source $(firstword $(SOURCE)) --out $(OUT)
+$(PDF): $(PDF_IN) | $(STAMP) $(SYSTEM)
+	$(PY) build.py pdf --source $(SOURCE) --out $(OUT)
+$(DOCX): $(DOCX_IN) | $(STAMP) $(SYSTEM)
+	$(PY) build.py docx --source $(SOURCE) --out $(OUT)
+$(HTML): $(HTML_IN) | $(STAMP) $(SYSTEM)
+	$(PY) build.py html --source $(SOURCE) --out $(OUT)
+
+# make runs verify after building; the stamp keeps a no-op make from starting Python.
+$(VERIFIED): $(PDF) $(DOCX) $(HTML) $(READERS)
+	$(PY) build.py verify --source $(SOURCE) --out $(OUT)
+	@touch $@
+
+verify:
+	@rm -f $(VERIFIED)
+	@$(MAKE) --no-print-directory $(VERIFIED)
 
 check: | $(STAMP)
-	$(PY) build.py check --source $(firstword $(SOURCE))
-
-verify: all
-	$(PY) build.py verify --source $(firstword $(SOURCE)) --out $(OUT)
+	$(PY) build.py check --source $(SOURCE)
 
 test: | $(STAMP) $(SYSTEM)
 	$(PY) -m pytest
+
+bench: | $(STAMP) $(SYSTEM)
+	$(PY) bench/run.py --source $(SOURCE)
 
 setup: $(STAMP) $(SYSTEM)
 
@@ -47,12 +63,12 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test]'
-	touch $@
+	@touch $@
 
 # System pieces: Japanese fonts, and libharfbuzz-subset (without it WeasyPrint subsets fonts ~15x slower).
 $(SYSTEM): scripts/system-deps.sh | $(STAMP)
 	bash scripts/system-deps.sh
-	touch $@
+	@touch $@
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,66 @@
+"""make: an unchanged tree rebuilds nothing; each edition is rebuilt from exactly its own inputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built_tree(tmp_path_factory) -> Path:
+    """A copy of the tracked tree, built once with make (using this checkout's virtual environment)."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    tree = tmp_path_factory.mktemp("tree")
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        if (ROOT / name).is_file():
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, tree / name)
+    make(tree)
+    return tree
+
+
+def make(tree: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MAKEFLAGS": ""}
+    return subprocess.run(["make", f"VENV={sys.prefix}", *args], cwd=tree, capture_output=True, text=True, env=env, timeout=600, check=False)
+
+
+def planned(tree: Path) -> list[str]:
+    return [line for line in make(tree, "-n").stdout.splitlines() if "build.py" in line]
+
+
+def test_unchanged_tree_rebuilds_nothing(built_tree):
+    assert make(built_tree, "-q").returncode == 0  # -q: exit 0 only when everything is up to date
+    assert planned(built_tree) == []
+
+
+@pytest.mark.parametrize(
+    "touched, rebuilt",
+    [
+        ("templates/pdf/print.css.j2", {"pdf"}),
+        ("templates/html/web.css", {"html"}),
+        ("templates/docx/styles.yaml", {"docx"}),
+        ("source/white-paper-summary.md", {"pdf", "docx", "html"}),
+    ],
+)
+def test_a_change_rebuilds_exactly_the_editions_that_use_it(built_tree, touched, rebuilt):
+    path = built_tree / touched
+    before = path.stat()
+    os.utime(path)
+    try:
+        lines = planned(built_tree)
+    finally:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    editions = {target for line in lines for target in ("pdf", "docx", "html") if f"build.py {target} " in line}
+    assert editions == rebuilt
+    assert any("build.py verify" in line for line in lines)  # make verifies after building
