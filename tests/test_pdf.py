@@ -13,6 +13,7 @@ from pypdf.generic import IndirectObject
 from jpub import pdfcheck, publication
 from jpub.cli import main
 from jpub.editions.pdf import body_headings
+from jpub.editions.pdf_typography import phrases
 
 from .conftest import DEFAULT_SOURCE, need_client, which
 
@@ -252,3 +253,27 @@ def test_headings_in_the_cover_material_are_neither_bookmarked_nor_listed(tmp_pa
     assert "送付状" not in _page_texts(pdf)[1] and "送付状" in _page_texts(pdf)[0]
     document = publication.prepare(source, ["pdf"]).documents["pdf"]
     assert pdfcheck.check(pdf, body_headings(document), ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "令和5年度 科学技術・イノベーション創出の振興に関する年次報告（概要）",
+        "令和6年度 地域における防災・減災の取組の推進に関する基本計画の策定について",
+    ],
+)
+def test_cover_title_breaks_between_phrases(tmp_path, title):
+    flat = title.replace(" ", "")
+    starts, at = set(), 0
+    for part in phrases(title):
+        starts.add(at)
+        at += len(part.replace(" ", ""))
+    source = _write(tmp_path, "# 第1章 総論\n\n本文。\n").read_text(encoding="utf-8").replace("title: 試験文書", f"title: {title}")
+    (tmp_path / "doc.md").write_text(source, encoding="utf-8")
+    cover = _page_texts(_build(tmp_path, source=tmp_path / "doc.md"))[0]
+    lines = [line.replace(" ", "") for line in cover.splitlines() if line.strip()]
+    spans = [(i, j) for i in range(len(lines)) for j in range(i + 2, len(lines) + 1) if "".join(lines[i:j]) == flat]
+    assert spans, "the title is set on two or more lines"
+    i, j = spans[0]
+    breaks = {len("".join(lines[i:k])) for k in range(i + 1, j)}
+    assert breaks <= starts, lines[i:j]

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from jpub.editions.pdf_layout import GRID, MM_PER_PT, Grid
-from jpub.editions.pdf_typography import Mark, marks, refine
+from jpub.editions.pdf_typography import Mark, marks, phrases, refine
 
 CASES = [
     # (text, [(marked text, classes)])
@@ -74,3 +74,19 @@ def test_grid_margins_follow_the_measure():
 def test_notes_are_marked():
     refined = lxml.html.document_fromstring(refine(_doc("<p>※上記の他を紹介。</p><p>本文※</p>")))
     assert [p.get("class") for p in refined.iter("p")] == ["note", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "令和5年度 科学技術・イノベーション創出の振興に関する年次報告（概要）",
+            ["令和5年度 ", "科学技術・", "イノベーション創出の", "振興に", "関する", "年次報告（概要）"],
+        ),  # noqa: E501
+        ("令和6年度 地域防災計画の概要", ["令和6年度 ", "地域防災計画の", "概要"]),
+        ("白書", ["白書"]),
+        ("", []),
+    ],
+)
+def test_phrases(text, expected):
+    assert phrases(text) == expected

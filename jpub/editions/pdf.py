@@ -13,12 +13,17 @@ from ..fetching import SourceTreeFetcher
 from ..publication import Document, Publication
 from .fragments import chapter_level, html_fragments, toc_tree
 from .pdf_layout import GRID
-from .pdf_typography import refine
+from .pdf_typography import LONGEST_PHRASE, phrases, refine
 
 
 def body_headings(document: Document) -> tuple[Heading, ...]:
     """The headings the 目次 lists and the PDF bookmarks: the body's, not the cover material's."""
     return ast.headings(document.parts()[1]["blocks"])
+
+
+def _display(text: str) -> list[tuple[str, bool]]:
+    """(phrase, unbreakable) for a cover line."""
+    return [(part, len(part) <= LONGEST_PHRASE) for part in phrases(text)]
 
 
 def print_html(pub: Publication) -> str:
@@ -35,6 +40,8 @@ def print_html(pub: Publication) -> str:
             cover=fragments.cover,
             body=fragments.body,
             toc=toc_tree(headings, depth),
+            title_phrases=_display(pub.meta.title),
+            subtitle_phrases=_display(pub.meta.subtitle),
         )
     )
 

@@ -59,6 +59,20 @@ def marks(text: str) -> list[Mark]:
     return sorted(set(found), key=lambda m: m.start)
 
 
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+_PHRASE_END = re.compile(r"(?<=[\u3041-\u309f])(?=[^\u3041-\u309f\s、。）」』】])|(?<=[・ 　])")
+LONGEST_PHRASE = 12  # a longer run is left breakable, so it can never overflow the line
+
+
+def phrases(text: str) -> list[str]:
+    """A display line cut into phrases (文節, roughly: after a run of kana particles or 送り仮名, after ・ and spaces).
+
+    The cover sets each phrase unbreakable, so its title breaks between 「創出の」 and 「振興に」, not
+    inside a word. Pango knows no Japanese word boundaries; this heuristic is for short display text.
+    """
+    return [part for part in _PHRASE_END.split(text) if part]
+
+
 def _segments(root) -> list[tuple[object, str]]:
     """Every text slot (element, "text" | "tail") in reading order, skipping code and the like."""
     out: list[tuple[object, str]] = []
