@@ -277,3 +277,31 @@ def test_cover_title_breaks_between_phrases(tmp_path, title):
     i, j = spans[0]
     breaks = {len("".join(lines[i:k])) for k in range(i + 1, j)}
     assert breaks <= starts, lines[i:j]
+
+
+def _line_widths(pdf: Path) -> dict[str, float]:
+    """Text of each printed line (words at one baseline) → its extent. Glyphs set half-width by
+    ``halt`` keep their full advance in the font's widths, so poppler sees them overlap the next
+    one and may split the line into two: words are grouped by their baseline, not by poppler's lines."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    rows: dict[tuple[int, str], list[tuple[float, float, str]]] = {}
+    page = 0
+    for chunk in out.split("<page ")[1:]:
+        page += 1
+        for x_min, x_max, y_max, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', chunk):
+            rows.setdefault((page, y_max), []).append((float(x_min), float(x_max), word))
+    return {"".join(w for _, _, w in words): max(x for _, x, _ in words) - min(x for x, _, _ in words) for words in rows.values()}
+
+
+def test_consecutive_punctuation_is_set_in_one_and_a_half_em(tmp_path):
+    need_client("pdftotext", bool(which("pdftotext")), "line boxes are read back with poppler")
+    widths = _line_widths(_build(tmp_path, source=_write(tmp_path, "# 第1章 約物\n\n「あ」「い」\n\n「あ」と「い」\n")))
+    assert widths["「あ」と「い」"] == pytest.approx(7 * 10.5, abs=0.05)
+    assert widths["「あ」「い」"] == pytest.approx(5.5 * 10.5, abs=0.05)  # 」「 takes 1.5 em, not 2
+
+
+def test_latin_runs_get_a_small_gap_from_kana_and_kanji(tmp_path):
+    need_client("pdftotext", bool(which("pdftotext")), "line boxes are read back with poppler")
+    widths = _line_widths(_build(tmp_path, source=_write(tmp_path, "# 第1章 和欧間\n\nあいAIうえ\n\nAIあいうえ\n")))
+    both, one = widths["あいAIうえ"], widths["AIあいうえ"]
+    assert both - one == pytest.approx(0.08 * 10.5, abs=0.05)  # a gap on each side against one
