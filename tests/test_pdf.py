@@ -305,3 +305,17 @@ def test_latin_runs_get_a_small_gap_from_kana_and_kanji(tmp_path):
     widths = _line_widths(_build(tmp_path, source=_write(tmp_path, "# 第1章 和欧間\n\nあいAIうえ\n\nAIあいうえ\n")))
     both, one = widths["あいAIうえ"], widths["AIあいうえ"]
     assert both - one == pytest.approx(0.08 * 10.5, abs=0.05)  # a gap on each side against one
+
+
+def test_long_cover_material_flows_on_without_losing_a_line(tmp_path):
+    paragraphs = "".join(f"送付状の第{i}段落です。本計画は地域の防災体制を定めるものであり、関係機関に送付いたします。\n\n" for i in range(1, 15))
+    pdf = _build(tmp_path, source=_write(tmp_path, f"::: cover\n{paragraphs}:::\n\n# 第1章 総論\n\n本文。\n"))
+    text = "".join(_page_texts(pdf)[:3])
+    assert all(f"送付状の第{i}段落" in text for i in range(1, 15))
+    assert text.index("送付状の第14段落") < text.index("令和6年4月1日") < text.index("試験省")
+
+
+def test_short_cover_material_keeps_the_foot_at_the_bottom(seed_build):
+    words = subprocess.run(["pdftotext", "-bbox", "-l", "1", str(_pdf(seed_build)), "-"], capture_output=True, check=True).stdout.decode()
+    y = float(re.search(r'yMin="([\d.]+)"[^>]*>文部科学省<', words).group(1))
+    assert y > 0.7 * 841.89

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
+from dataclasses import dataclass
 
+import lxml.html
 from weasyprint import CSS, HTML
 
 from .. import ast, shells
@@ -21,9 +24,28 @@ def body_headings(document: Document) -> tuple[Heading, ...]:
     return ast.headings(document.parts()[1]["blocks"])
 
 
+COVER_LINE = 34  # characters of 11 pt in the cover box (136 mm)
+COVER_LINES = 10  # lines of material that fit between the title and the foot
+
+
 def _display(text: str) -> list[tuple[str, bool]]:
     """(phrase, unbreakable) for a cover line."""
     return [(part, len(part) <= LONGEST_PHRASE) for part in phrases(text)]
+
+
+@dataclass(frozen=True)
+class CoverFit:
+    prose: bool  # a paragraph longer than a line of the box: set as text, not centred
+    fits: bool  # the material fits between title and foot: the foot sits at the bottom of the page
+
+
+def cover_fit(cover_html: str) -> CoverFit:
+    if not cover_html.strip():
+        return CoverFit(False, True)
+    root = lxml.html.fragment_fromstring(cover_html, create_parent="div")
+    lengths = [len(el.text_content().strip()) for el in root if isinstance(el.tag, str)]
+    lines = sum(max(1, math.ceil(n / COVER_LINE)) for n in lengths)
+    return CoverFit(any(n > COVER_LINE for n in lengths), lines <= COVER_LINES)
 
 
 def print_html(pub: Publication) -> str:
@@ -38,6 +60,7 @@ def print_html(pub: Publication) -> str:
             meta=pub.meta,
             created=pub.meta.timestamp().isoformat(),
             cover=fragments.cover,
+            cover_fit=cover_fit(fragments.cover),
             body=fragments.body,
             toc=toc_tree(headings, depth),
             title_phrases=_display(pub.meta.title),
