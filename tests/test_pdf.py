@@ -319,3 +319,11 @@ def test_short_cover_material_keeps_the_foot_at_the_bottom(seed_build):
     words = subprocess.run(["pdftotext", "-bbox", "-l", "1", str(_pdf(seed_build)), "-"], capture_output=True, check=True).stdout.decode()
     y = float(re.search(r'yMin="([\d.]+)"[^>]*>文部科学省<', words).group(1))
     assert y > 0.7 * 841.89
+
+
+def test_long_urls_and_wide_tables_stay_inside_the_measure(tmp_path):
+    url = "https://www.example.go.jp/" + "a" * 60 + "/" + "b" * 60 + ".html"
+    body = f"# 第1章 参考\n\n参照先は{url}である。\n\n| 区分 | 所在 | 備考 |\n|--|--|--|\n| 資料 | {url} | {url} |\n"
+    out = subprocess.run(["pdftotext", "-bbox", str(_build(tmp_path, source=_write(tmp_path, body))), "-"], capture_output=True, check=True).stdout.decode()
+    right = max(float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', out))
+    assert right <= 595.28 - 87.63 + 0.5
