@@ -54,7 +54,6 @@ class Expected:
     headings: tuple[ReadHeading, ...]
     texts: tuple[str, ...]  # paragraphs, list items and table cells, in document order
     toc: tuple[ReadHeading, ...]  # level = nesting depth in the contents
-    toc_ids: tuple[str, ...]
     toc_depth: int
     document: Document
     fonts: tuple[str, ...]  # the font families the settings name for this edition
@@ -97,7 +96,6 @@ def expected(pub: Publication, fmt: str) -> Expected:
         headings=headings,
         texts=tuple(t for t in texts if normalise(t)),
         toc=tuple(ReadHeading(nesting, h.text) for nesting, h in toc),
-        toc_ids=tuple(h.id for _, h in toc),
         toc_depth=depth,
         document=document,
         fonts=(pub.settings.serif_font, pub.settings.sans_font) if fmt == "pdf" else (pub.settings.docx_serif_font, pub.settings.docx_sans_font),
