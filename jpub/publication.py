@@ -52,7 +52,7 @@ class Document:
     format: str
     rendered: templating.Rendered
     ast_json: str
-    headings: tuple[ast.Heading, ...]
+    headings: tuple[ast.Heading, ...]  # the body's, in order (headings inside ::: cover are cover material)
     notes: tuple[Diagnostic, ...] = ()  # warnings found while preparing (e.g. raw HTML that was dropped)
 
     def ast(self) -> dict[str, Any]:
@@ -126,7 +126,8 @@ def parse(renderings: Mapping[str, templating.Rendered], path: str = "", root: P
             ast.assign_ids(tree["blocks"])
             parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
         tree_json, notes = parsed[rendered.text]
-        documents[fmt] = Document(fmt, rendered, tree_json, ast.headings(json.loads(tree_json)["blocks"]), notes)
+        body = ast.split_cover(json.loads(tree_json)["blocks"])[1]
+        documents[fmt] = Document(fmt, rendered, tree_json, ast.headings(body), notes)
     return documents
 
 

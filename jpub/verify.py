@@ -25,26 +25,15 @@ import pypdf.errors
 from . import diagnostics, publication, readback
 from .ast import Heading, plain_text, walk_blocks
 from .diagnostics import Diagnostic
+from .editions import EDITIONS
+from .editions.fragments import toc_depth
 from .publication import Document, Publication
 from .readback import ReadHeading, normalise
 from .templating import FORMATS
 
-SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html"}
 MAX_TEXT_REPORTS = 20  # per edition; the rest are counted
 UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile, pypdf.errors.PyPdfError, lxml.etree.LxmlError,
               docx.opc.exceptions.PackageNotFoundError, subprocess.CalledProcessError)
-
-
-def _chapter_level(headings: tuple[Heading, ...]) -> int:
-    return next((h.level for h in headings if h.unit and h.unit.unit == "章"), 2)
-
-
-# The 目次 depth of each edition when publish.toc-depth is not set (as the writers lay them out).
-DEFAULT_TOC_DEPTH: dict[str, Callable[[tuple[Heading, ...]], int]] = {
-    "pdf": _chapter_level,
-    "docx": _chapter_level,
-    "html": lambda headings: _chapter_level(headings) + 1,
-}
 
 
 @dataclass(frozen=True)
@@ -86,7 +75,7 @@ def expected(pub: Publication, fmt: str) -> Expected:
             texts.append(plain_text(block["c"]))
         elif block["t"] == "LineBlock":
             texts.extend(plain_text(line) for line in block["c"])
-    depth = pub.settings.toc_depth or DEFAULT_TOC_DEPTH[fmt](document.headings)
+    depth = toc_depth(pub.settings.toc_depth, document.headings, fmt)
     toc = _toc_entries(document.headings, depth)
     if fmt in NESTED_OUTLINE:
         headings = tuple(ReadHeading(nesting, h.text) for nesting, h in _toc_entries(document.headings, 99))
@@ -322,7 +311,7 @@ def verify(source: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> list[
     pub = publication.prepare(source, formats)
     found: list[Diagnostic] = []
     for fmt in formats:
-        path = out / f"{source.stem}{SUFFIX[fmt]}"
+        path = out / f"{source.stem}{EDITIONS[fmt].suffix}"
         found.extend(verify_edition(fmt, path, expected(pub, fmt), pub.source.display))
     return found
 
@@ -333,5 +322,5 @@ def run(source: Path, out: Path) -> int:
     if diagnostics.has_errors(found):
         print(f"verify: {len(found)} 件の食い違いがあります", file=sys.stderr)
         return 1
-    print(f"verify: {', '.join(str(out / (source.stem + SUFFIX[f])) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
+    print(f"verify: {', '.join(str(out / (source.stem + EDITIONS[f].suffix)) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
     return 0

@@ -12,7 +12,6 @@ from pypdf.generic import IndirectObject
 
 from jpub import pdfcheck, publication
 from jpub.cli import main
-from jpub.editions.pdf import body_headings
 from jpub.editions.pdf_typography import phrases
 
 from .conftest import DEFAULT_SOURCE, need_client, which
@@ -252,7 +251,7 @@ def test_headings_in_the_cover_material_are_neither_bookmarked_nor_listed(tmp_pa
     assert pdfcheck.read_outline(pdf) == [(1, "第1章 総論")]
     assert "送付状" not in _page_texts(pdf)[1] and "送付状" in _page_texts(pdf)[0]
     document = publication.prepare(source, ["pdf"]).documents["pdf"]
-    assert pdfcheck.check(pdf, body_headings(document), ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
+    assert pdfcheck.check(pdf, document.headings, ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from weasyprint import HTML
 from jpub import pdfcheck, publication
 from jpub.ast import Heading
 from jpub.cli import main
-from jpub.editions.pdf import body_headings
 from jpub.pdfcheck import Line
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, need_client, which
@@ -37,12 +36,12 @@ def _rules(found) -> list[str]:
 def test_the_seed_edition_passes_every_check(seed_build):
     pub = publication.prepare(DEFAULT_SOURCE, ["pdf"])
     pdf = seed_build / "white-paper-summary.pdf"
-    assert pdfcheck.check(pdf, body_headings(pub.documents["pdf"]), FAMILIES) == []
+    assert pdfcheck.check(pdf, pub.documents["pdf"].headings, FAMILIES) == []
 
 
 def test_the_chapters_only_edition_passes_every_check(chapters_build):
     pub = publication.prepare(FIXTURES / "chapters-only.md", ["pdf"])
-    assert pdfcheck.check(chapters_build / "chapters-only.pdf", body_headings(pub.documents["pdf"]), FAMILIES) == []
+    assert pdfcheck.check(chapters_build / "chapters-only.pdf", pub.documents["pdf"].headings, FAMILIES) == []
 
 
 # ---- 禁則 ---------------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from xml.sax.saxutils import escape
 
 from ..ast import Block
 from ..publication import Publication
+from . import fragments
 from .docx_styles import data
-from .fragments import TocEntry, chapter_level, toc_tree
+from .fragments import TocEntry, toc_tree
 
 COVER_TOP_TWIPS = 3120  # the cover's first line sits about 55 mm down, as on the print edition's cover
 TOC_TITLE = "目次"
@@ -52,7 +53,7 @@ def cover(pub: Publication, material: list[Block]) -> list[Block]:
 
 def toc_depth(pub: Publication) -> int:
     document = pub.documents["docx"]
-    return pub.settings.toc_depth or chapter_level(document.headings)
+    return fragments.toc_depth(pub.settings.toc_depth, document.headings, "docx")
 
 
 def _flatten(entries: tuple[TocEntry, ...]) -> Iterator[TocEntry]:

@@ -30,7 +30,7 @@ def html_fragments(document: Document) -> Fragments:
 @dataclass(frozen=True)
 class TocEntry:
     heading: Heading
-    children: tuple["TocEntry", ...]
+    children: tuple[TocEntry, ...]
 
 
 def toc_tree(headings: tuple[Heading, ...], depth: int) -> tuple[TocEntry, ...]:
@@ -58,3 +58,13 @@ def chapter_level(headings: tuple[Heading, ...]) -> int:
         if heading.unit and heading.unit.unit == "章":
             return heading.level
     return 2
+
+
+# How far below 章 each edition's contents reach when publish.toc-depth is not set: the print and Word
+# 目次 stop at 章; the web sidebar also lists what lies under each 章.
+TOC_BELOW_CHAPTER = {"pdf": 0, "docx": 0, "html": 1}
+
+
+def toc_depth(configured: int, headings: tuple[Heading, ...], edition: str) -> int:
+    """The deepest heading level an edition's contents list: the setting, else its default."""
+    return configured or chapter_level(headings) + TOC_BELOW_CHAPTER[edition]

@@ -8,7 +8,7 @@ import re
 
 from .. import shells
 from ..publication import Document, Publication
-from .fragments import chapter_level, html_fragments, toc_tree
+from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from .html_ast import for_web
 from .html_images import Embedder, embed
 
@@ -43,7 +43,7 @@ def render(pub: Publication) -> bytes:
         csp=CONTENT_SECURITY_POLICY,
         cover=fragments.cover,
         body=glue_permalinks(fragments.body),
-        toc=toc_tree(document.headings, pub.settings.toc_depth or chapters + 1),
+        toc=toc_tree(document.headings, toc_depth(pub.settings.toc_depth, document.headings, "html")),
         overview=toc_tree(document.headings, chapters),
         css=shells.read("html/web.css"),
     )

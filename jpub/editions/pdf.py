@@ -10,19 +10,13 @@ from dataclasses import dataclass
 import lxml.html
 from weasyprint import CSS, HTML
 
-from .. import ast, shells
+from .. import shells
 from ..ast import Heading
 from ..fetching import SourceTreeFetcher
-from ..publication import Document, Publication
-from .fragments import chapter_level, html_fragments, toc_tree
+from ..publication import Publication
+from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from .pdf_layout import GRID
 from .pdf_typography import LONGEST_PHRASE, phrases, refine
-
-
-def body_headings(document: Document) -> tuple[Heading, ...]:
-    """The headings the 目次 lists and the PDF bookmarks: the body's, not the cover material's."""
-    return ast.headings(document.parts()[1]["blocks"])
-
 
 COVER_LINE = 34  # characters of 11 pt in the cover box (136 mm)
 COVER_LINES = 10  # lines of material that fit between the title and the foot
@@ -52,8 +46,8 @@ def print_html(pub: Publication) -> str:
     """The whole print document as HTML, with the Japanese composition spans already added."""
     document = pub.documents["pdf"]
     fragments = html_fragments(document)
-    headings = body_headings(document)
-    depth = pub.settings.toc_depth or chapter_level(headings)
+    headings = document.headings
+    depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
     return refine(
         shells.render(
             "pdf/page.html.j2",
@@ -88,7 +82,7 @@ def part_labels(headings: tuple[Heading, ...]) -> list[tuple[str, str]]:
 
 
 def stylesheet(pub: Publication) -> str:
-    headings = body_headings(pub.documents["pdf"])
+    headings = pub.documents["pdf"].headings
     chapter = chapter_level(headings)
     return shells.render(
         "pdf/print.css.j2",
