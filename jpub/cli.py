@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from . import checks, diagnostics, limits, preflight, publication, templating
@@ -75,6 +75,8 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     overrides = {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks}
     src, settings, meta, variables = publication.read(source, overrides)
     editions = [t for t in targets if t in FORMATS]
+    # WeasyPrint's import (half a second of loading libraries) overlaps the checks and pandoc's parse
+    weasyprint_ready = _background(preflight.import_weasyprint) if "pdf" in editions else None
     renderings = publication.render(src, variables, FORMATS)
     found = diagnose(src, renderings, settings, editions)
     report(found, args, targets)
@@ -83,6 +85,8 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
             _log(KEPT)
         return 1
     if editions:
+        if weasyprint_ready is not None:
+            weasyprint_ready.result()
         publish(src, settings, meta, variables, {f: renderings[f] for f in editions}, args.out)
     if "verify" in targets:
         from . import verify
@@ -91,11 +95,16 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     return 0
 
 
+def _background(task) -> Future:
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(task)
+    pool.shutdown(wait=False)
+    return future
+
+
 def publish(src, settings, meta, variables, renderings, out: Path) -> None:
     """Parse once, render every edition, then write them all (a failure leaves earlier outputs as they were)."""
-    if "pdf" in renderings:
-        preflight.import_weasyprint()
-    from .editions import EDITIONS  # imported here: WeasyPrint's import alone costs half a second
+    from .editions import EDITIONS
 
     documents = publication.parse(renderings, src.display, src.path.parent)
     pub = publication.Publication(src, settings, meta, variables, documents)
