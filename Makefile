@@ -54,8 +54,10 @@ check: | $(STAMP)
 test: | $(STAMP) $(SYSTEM)
 	$(PY) -m pytest
 
+# BENCH_ARGS="--sizes 1 10 50" adds the long run
 bench: | $(STAMP) $(SYSTEM)
-	$(PY) bench/run.py --source $(SOURCE)
+	$(VENV)/bin/pip install --quiet -e '.[bench]'
+	$(PY) bench/run.py --source $(SOURCE) $(BENCH_ARGS)
 
 setup: $(STAMP) $(SYSTEM)
 
