@@ -64,15 +64,19 @@ def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
                 yield from walk_blocks(cell_blocks)
 
 
-def table_cells(table: Block) -> Iterator[list[Block]]:
-    """The blocks of every cell: header rows, then body rows, then footer rows."""
+def table_rows(table: Block) -> list[Any]:
+    """Every row of a table: header rows, then each body's head and body rows, then footer rows."""
     _attr, _caption, _specs, head, bodies, foot = table["c"]
     rows = list(head[1])
     for body in bodies:
         rows.extend(body[2])
         rows.extend(body[3])
-    rows.extend(foot[1])
-    for row in rows:
+    return rows + list(foot[1])
+
+
+def table_cells(table: Block) -> Iterator[list[Block]]:
+    """The blocks of every cell, row by row."""
+    for row in table_rows(table):
         for cell in row[1]:
             yield cell[4]
 

@@ -57,15 +57,20 @@ def _era_form(day: dt.date, fiscal: bool = False) -> str:
     return f"{era.name}{'元' if year == 1 else year}年{'度' if fiscal else ''}"
 
 
+def _era_dates(doc: Doc) -> Iterator[tuple[Found, Era, int, int | None, bool]]:
+    """(match, era, era year, the era's last year, whether that year existed) for every era date."""
+    for found in _dates(doc):
+        if found.groups["era"]:
+            era, year = BY_NAME[found.groups["era"]], _int(found.groups["ey"]) or 0
+            last = _max_year(era)
+            yield found, era, year, last, 1 <= year and (last is None or year <= last)
+
+
 def era_year(doc: Doc) -> Iterator[Finding]:
     """An era year that never existed: 令和0年, 平成32年, 昭和65年, 大正16年, 明治46年."""
-    for found in _dates(doc):
+    for found, era, year, last, existed in _era_dates(doc):
         g = found.groups
-        if not g["era"]:
-            continue
-        era, year = BY_NAME[g["era"]], _int(g["ey"]) or 0
-        last = _max_year(era)
-        if year < 1 or (last is not None and year > last):
+        if not existed:
             limit = f"{era.name}元年〜{last}年" if last else f"{era.name}元年以降"
             note = f"{era.gregorian(year)}年は {_era_form(dt.date(era.gregorian(year), 12, 31))}" if year >= 1 and era.gregorian(year) >= 1868 else ""
             yield Finding(found.line, found.column, expected_found("元号の年は", limit, f"{era.name}{g['ey']}年", note))
@@ -73,13 +78,9 @@ def era_year(doc: Doc) -> Iterator[Finding]:
 
 def era_range(doc: Doc) -> Iterator[Finding]:
     """A date outside its era: 平成31年5月, 令和元年4月, 昭和64年1月8日, 昭和64年度."""
-    for found in _dates(doc):
+    for found, era, year, _last, existed in _era_dates(doc):
         g = found.groups
-        if not g["era"]:
-            continue
-        era, year = BY_NAME[g["era"]], _int(g["ey"]) or 0
-        last = _max_year(era)
-        if year < 1 or (last is not None and year > last):
+        if not existed:
             continue  # era-year reports it
         gregorian = era.gregorian(year)
         month, day = _int(g["em"]), _int(g["ed"])

@@ -8,11 +8,10 @@ counting as two half-width ones: short columns get what they need, long ones sha
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from lxml import etree
 
-from ..ast import Block, plain_text, walk_blocks
+from ..ast import Block, plain_text, table_rows, walk_blocks
 from .docx_styles import data, el, w
 
 MM_PER_PT = 25.4 / 72
@@ -30,15 +29,6 @@ def cell_width(blocks: list[Block]) -> int:
         if block["t"] in ("Para", "Plain"):
             lines.extend(display_width(line) for line in plain_text(block["c"]).split("\n"))
     return max(lines)
-
-
-def _rows(table: Block) -> list[list[Any]]:
-    _attr, _caption, _specs, head, bodies, foot = table["c"]
-    rows = list(head[1])
-    for body in bodies:
-        rows.extend(body[2])
-        rows.extend(body[3])
-    return rows + list(foot[1])
 
 
 def fit(desired: list[float], available: float) -> list[float]:
@@ -67,7 +57,7 @@ def column_fractions(table: Block) -> list[float]:
     padding_mm = spec["padding"]["left"] + spec["padding"]["right"] + 1
     columns = len(table["c"][2])
     need = [0] * columns
-    for row in _rows(table):
+    for row in table_rows(table):
         col = 0
         for cell in row[1]:
             span = cell[3]
