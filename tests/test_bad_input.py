@@ -33,7 +33,7 @@ CASES = [
     # (name, file content or None for a missing file, expected exit, expected text, expected line or None)
     ("missing", None, 1, "ソースファイルが見つかりません", None),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00", 1, "バイナリファイル", None),
-    ("shift-jis", "---\ntitle: T\n---\n本文\n".encode("utf-8") + "日本語".encode("shift_jis"), 1, "UTF-8 として読めません", ":5"),
+    ("shift-jis", "---\ntitle: T\n---\n本文\n".encode() + "日本語".encode("shift_jis"), 1, "UTF-8 として読めません", ":5"),
     ("empty", "", 1, "ソースが空です", None),
     ("front matter only", "---\ntitle: T\n---\n", 1, "本文がありません", None),
     ("yaml", "---\ntitle: [unclosed\nyear: 1\n---\n本文\n", 1, "YAML が不正です", ":3"),
