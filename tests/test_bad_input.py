@@ -127,3 +127,61 @@ def test_an_edition_failing_late_writes_none(tmp_path, capsys, monkeypatch):
     status, _ = run(capsys, "--source", str(path), "--out", str(out))
     assert status == 1
     assert digest(out) == before  # the PDF and HTML that did render were not written either
+
+
+class _NoPango:
+    """An import hook standing in for a machine without Pango: importing weasyprint fails as it would there."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise OSError("cannot load library 'libpango-1.0-0': No such file or directory")
+        return None
+
+
+def test_missing_pango_is_a_message(monkeypatch):
+    from jpub import preflight
+
+    for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+    with pytest.raises(DocumentError) as caught:
+        preflight.import_weasyprint()
+    assert "Pango" in str(caught.value) and "apt-get install" in str(caught.value)
+
+
+def test_missing_harfbuzz_subset_is_a_warning(monkeypatch):
+    import ctypes.util
+
+    from jpub import preflight
+    from jpub.settings import Settings
+
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None if name == "harfbuzz-subset" else real(name))
+    (found,) = [d for d in preflight.check_pdf(Settings(), "doc.md", 1) if d.rule == "harfbuzz-subset"]
+    assert found.severity == "warning" and "libharfbuzz-subset0" in found.message
+
+
+def test_unreadable_source_is_a_message(tmp_path, capsys, monkeypatch):
+    path = source(tmp_path, GOOD)
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    status, output = run(capsys, "check", "--source", str(path))
+    assert status == 1 and "ソースを読めません: Permission denied" in output and "Traceback" not in output
+
+
+def test_front_matter_change_reaches_every_edition(tmp_path):
+    text = (FIXTURES / "chapters-only.md").read_text(encoding="utf-8").replace("fiscal_year: 令和6年度", "fiscal_year: 令和8年度")
+    path = source(tmp_path, text, "chapters-only.md")
+    out = tmp_path / "out"
+    assert cli.main(["--source", str(path), "--out", str(out)]) == 0
+    from jpub import readback
+
+    for suffix, read in ((".pdf", readback.pdf_text), (".docx", readback.docx_text), (".html", readback.html_text)):
+        content = readback.normalise(read(out / f"chapters-only{suffix}"))
+        assert "令和8年度地域防災計画" in content and "令和6年度" not in content, suffix
