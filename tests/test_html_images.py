@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from jpub.cli import main
-from jpub.editions.html_images import Embedder, media_type
+from jpub.images import Embedder, media_type
 from jpub.errors import DocumentError
 from jpub.templating import Rendered
 
@@ -78,7 +78,7 @@ def test_the_writer_refuses_a_missing_image_itself(tmp_path):
     with pytest.raises(DocumentError) as caught:
         Embedder(tmp_path, rendered, "doc.md")("none.png")
     [diagnostic] = caught.value.diagnostics
-    assert (diagnostic.path, diagnostic.line, diagnostic.rule) == ("doc.md", 9, "html-image")
+    assert (diagnostic.path, diagnostic.line, diagnostic.rule) == ("doc.md", 9, "image")
     assert "画像ファイルが見つかりません: none.png" in diagnostic.message
 
 
@@ -96,7 +96,7 @@ def test_an_image_that_cannot_be_embedded_stops_the_build_at_its_line(tmp_path, 
     source = write_source(tmp_path, f"{markdown}\n")
     assert build_html(source, tmp_path / "out") == 1
     err = capsys.readouterr().err
-    assert f"doc.md:{LINE}:" in err and message in err and "[html-image]" in err
+    assert f"doc.md:{LINE}:" in err and message in err and "[image]" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out" / "doc.html").exists()
 

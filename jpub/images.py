@@ -1,4 +1,5 @@
-"""Images in the web edition: read beside the source and embedded as data: URIs, so the page loads nothing."""
+"""Images: read beside the source and embedded as data: URIs — the web page loads nothing, and pandoc
+writes them into the Word file without leaving its sandbox."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..ast import plain_text
-from ..errors import DocumentError
-from ..templating import Rendered
+from .ast import plain_text
+from .errors import DocumentError
+from .templating import Rendered
 
-RULE = "html-image"
+RULE = "image"
 MAX_BYTES = 10 * 1024 * 1024
 
 # (how the file starts, its media type); SVG is recognised by its text below
