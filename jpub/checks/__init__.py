@@ -42,9 +42,10 @@ RULES: tuple[Rule, ...] = (
     Rule("fullwidth-alnum", "warning", "PDF 転記", "半角を使う文書の中の全角英数字（ＡＩ、２０２４）", text.fullwidth_alnum),
     Rule("curly-quote", "warning", "PDF 転記", "和文中の “ ” ‘ ’", text.curly_quote),
     Rule("invisible-char", "error", "PDF 転記", "不可視文字・制御文字（ZWSP、ソフトハイフン、途中の BOM、NBSP）", text.invisible),
-    Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%（{% raw %} や波括弧を含む値）", template.leftover),
+    Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%、コメントにならない {# #}", template.leftover),
     Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
     Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
+    Rule("heading-space", "error", "マークアップ", "# の後に空白のない見出し（##第6章 は見出しにならない）", markup.heading_space),
     Rule("heading-blank", "error", "マークアップ", "段落や箇条書きの直後の見出し（空行がなく見出しにならない）", markup.heading_blank),
     Rule("soft-break", "warning", "マークアップ", "段落内の和文どうしの改行（出力で空白になる）", markup.soft_break),
 )

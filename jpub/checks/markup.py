@@ -82,3 +82,17 @@ def heading_blank(doc: Doc) -> Iterator[Finding]:
             continue
         line, _column = doc.at(heading.index, 0)
         yield Finding(line, 1, expected_found("見出しの前は", "空行", "前の行に続けて記述", "見出しにならず本文として出力されます"))
+
+
+_NO_SPACE = re.compile(r"^ {0,3}(#{1,6})(?=[^\s#{])")
+
+
+def heading_space(doc: Doc) -> Iterator[Finding]:
+    """``##第6章``: without a space after the #s, pandoc's Markdown reads the line as text, # and all."""
+    for line in doc.lines:
+        found = None if line.code else _NO_SPACE.match(line.prose)
+        if found:
+            where, col = doc.at(line.index, found.end(1), line.prose[found.end(1) : found.end(1) + 6])
+            next_char = line.prose[found.end(1)]
+            message = expected_found(f"見出しの {found.group(1)} の後は", "半角空白", f"「{next_char}」", "見出しにならず # ごと本文に出力されます")
+            yield Finding(where, col, message)

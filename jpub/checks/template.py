@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from .model import Finding, expected_found
 from .view import Doc
 
-_LEFTOVER = re.compile(r"\{\{|\{%")
+_LEFTOVER = re.compile(r"\{\{|\{%|\{#(?!#)[^{}\n]*#\}")  # {# … #} is Jinja's usual comment, not this project's {## … ##}
 _IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^)\s]+)(?:\s+[\"'(][^)]*)?\s*\)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -22,7 +22,11 @@ def leftover(doc: Doc) -> Iterator[Finding]:
             continue
         for match in _LEFTOVER.finditer(line.prose):
             where, col = doc.at(line.index, match.start(), line.prose[match.start() : match.start() + 8].rstrip())
-            yield Finding(where, col, expected_found("本文は", "展開済みのテキスト", f"テンプレート記法「{match.group(0)}」", "出力にそのまま出ます"))
+            if match.group(0).startswith("{#"):
+                hint = "{# #} はコメントにならず出力にそのまま出ます"
+                yield Finding(where, col, expected_found("コメントは", "{## … ##}", f"「{match.group(0)[:20]}」", hint))
+            else:
+                yield Finding(where, col, expected_found("本文は", "展開済みのテキスト", f"テンプレート記法「{match.group(0)}」", "出力にそのまま出ます"))
 
 
 def image(doc: Doc) -> Iterator[Finding]:
