@@ -4,7 +4,11 @@ SHELL := /bin/bash
 VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    := output
-SOURCE := $(firstword $(wildcard source/*.md))
+SOURCES := $(wildcard source/*.md)
+ifneq ($(words $(SOURCES)),1)
+$(error source/ must hold exactly one .md file, found $(words $(SOURCES)): $(or $(SOURCES),none) — move the others (a backup, a draft) elsewhere)
+endif
+SOURCE := $(SOURCES)
 STEM   := $(basename $(notdir $(SOURCE)))
 STAMP  := $(VENV)/.installed
 SYSTEM := $(VENV)/.system
@@ -12,6 +16,7 @@ PDF    := $(OUT)/$(STEM).pdf
 DOCX   := $(OUT)/$(STEM).docx
 HTML   := $(OUT)/$(STEM).html
 VERIFIED := $(OUT)/.$(STEM).verified
+CHECKED  := $(OUT)/.$(STEM).checked
 
 # Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and
 # templates. Reading outputs back (verify, readback, pdfcheck) is not an input of any edition.
@@ -32,12 +37,18 @@ pdf:  $(PDF)
 docx: $(DOCX)
 html: $(HTML)
 
-$(PDF): $(PDF_IN) | $(STAMP) $(SYSTEM)
-	$(PY) build.py pdf --source $(SOURCE) --out $(OUT)
-$(DOCX): $(DOCX_IN) | $(STAMP) $(SYSTEM)
-	$(PY) build.py docx --source $(SOURCE) --out $(OUT)
-$(HTML): $(HTML_IN) | $(STAMP) $(SYSTEM)
-	$(PY) build.py html --source $(SOURCE) --out $(OUT)
+# The checks run once and show their warnings once; each edition's build still stops on an error.
+$(CHECKED): $(COMMON) | $(STAMP)
+	@mkdir -p $(OUT)
+	$(PY) build.py check --source $(SOURCE)
+	@touch $@
+
+$(PDF): $(PDF_IN) $(CHECKED) | $(STAMP) $(SYSTEM)
+	$(PY) build.py pdf --quiet --source $(SOURCE) --out $(OUT)
+$(DOCX): $(DOCX_IN) $(CHECKED) | $(STAMP) $(SYSTEM)
+	$(PY) build.py docx --quiet --source $(SOURCE) --out $(OUT)
+$(HTML): $(HTML_IN) $(CHECKED) | $(STAMP) $(SYSTEM)
+	$(PY) build.py html --quiet --source $(SOURCE) --out $(OUT)
 
 # make runs verify after building; the stamp keeps a no-op make from starting Python.
 $(VERIFIED): $(PDF) $(DOCX) $(HTML) $(READERS)

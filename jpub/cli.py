@@ -36,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="diagnostics format for check")
     p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none"), help="PDF standard to follow (default pdf/ua-1)")
     p.add_argument("--crop-marks", action="store_true", default=None, help="crop marks and 3 mm bleed in the PDF")
+    p.add_argument("--quiet", action="store_true", help="print errors only (make shows the warnings once, from its check step)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
@@ -63,11 +64,14 @@ def diagnose(src, renderings, settings, editions: list[str]) -> list[diagnostics
 
 
 def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
-    """check prints to stdout (text or JSON); a build prints its diagnostics on stderr."""
+    """check prints to stdout (text or JSON) and a count on stderr; a build prints its diagnostics on stderr."""
     if "check" in targets:
         sys.stdout.write(diagnostics.as_json(found) if args.format == "json" else diagnostics.as_text(found))
-    elif found:
-        sys.stderr.write(diagnostics.as_text(found))
+        errors = sum(d.severity == "error" for d in found)
+        _log(f"check: エラー {errors} 件、警告 {len(found) - errors} 件")
+    else:
+        shown = [d for d in found if d.severity == "error"] if args.quiet else found
+        sys.stderr.write(diagnostics.as_text(shown))
 
 
 def build(args: argparse.Namespace, targets: list[str]) -> int:
@@ -78,7 +82,9 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     # WeasyPrint's import (half a second of loading libraries) overlaps the checks and pandoc's parse
     weasyprint_ready = _background(preflight.import_weasyprint) if "pdf" in editions else None
     renderings = publication.render(src, variables, FORMATS)
-    found = diagnose(src, renderings, settings, editions)
+    # verify alone reads the built files back; the checks belong to check and to building
+    checking = bool(editions) or "check" in targets
+    found = diagnose(src, renderings, settings, editions) if checking else []
     report(found, args, targets)
     if diagnostics.has_errors(found):
         if editions:

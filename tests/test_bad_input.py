@@ -185,3 +185,25 @@ def test_front_matter_change_reaches_every_edition(tmp_path):
     for suffix, read in ((".pdf", readback.pdf_text), (".docx", readback.docx_text), (".html", readback.html_text)):
         content = readback.normalise(read(out / f"chapters-only{suffix}"))
         assert "令和8年度地域防災計画" in content and "令和6年度" not in content, suffix
+
+
+def test_quiet_build_prints_errors_only(tmp_path, capsys):
+    path = source(tmp_path, GOOD.replace("の本文。", "の\t本文。"))
+    status, output = run(capsys, "html", "--quiet", "--source", str(path), "--out", str(tmp_path / "out"))
+    assert status == 0 and "[tab]" not in output
+    status, output = run(capsys, "html", "--source", str(path), "--out", str(tmp_path / "out"))
+    assert status == 0 and "[tab]" in output
+
+
+def test_check_reports_its_count(tmp_path, capsys):
+    status, output = run(capsys, "check", "--source", str(source(tmp_path, GOOD)))
+    assert status == 0 and "check: エラー 0 件、警告 0 件" in output
+
+
+def test_verify_alone_does_not_repeat_the_checks(tmp_path, capsys):
+    path = source(tmp_path, GOOD.replace("の本文。", "の\t本文。"))
+    out = tmp_path / "out"
+    assert cli.main(["--quiet", "--source", str(path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    status, output = run(capsys, "verify", "--source", str(path), "--out", str(out))
+    assert status == 0 and "[tab]" not in output

@@ -64,3 +64,26 @@ def test_a_change_rebuilds_exactly_the_editions_that_use_it(built_tree, touched,
     editions = {target for line in lines for target in ("pdf", "docx", "html") if f"build.py {target} " in line}
     assert editions == rebuilt
     assert any("build.py verify" in line for line in lines)  # make verifies after building
+
+
+def test_two_sources_stop_make_with_a_message(built_tree):
+    extra = built_tree / "source" / "white-paper-summary-old.md"
+    extra.write_text("---\ntitle: old\n---\n本文\n", encoding="utf-8")
+    try:
+        done = make(built_tree, "-n")
+    finally:
+        extra.unlink()
+    assert done.returncode != 0
+    assert "source/ must hold exactly one .md file, found 2" in done.stderr
+
+
+def test_warnings_are_shown_once_by_make(built_tree):
+    source = built_tree / "source" / "white-paper-summary.md"
+    before = source.read_text(encoding="utf-8")
+    source.write_text(before + "\n末尾に\tタブ。\n", encoding="utf-8")
+    try:
+        done = make(built_tree)
+    finally:
+        source.write_text(before, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout + done.stderr).count("[tab]") == 1
