@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 
@@ -41,3 +42,21 @@ def era_date(day: dt.date) -> str:
     era = era_of(day)
     year = era.year_of(day.year)
     return f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+
+
+_ERA_DATE = re.compile(r"^\s*(明治|大正|昭和|平成|令和)\s*(元|\d+)\s*年\s*(\d+)\s*月\s*(\d+)\s*日\s*$")
+
+
+def parse_era_date(text: str) -> dt.date | None:
+    """令和7年6月10日 (or 令和元年5月1日) → the date; None when the text is not such a date or not a real day."""
+    found = _ERA_DATE.match(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    if not found:
+        return None
+    name, year, month, day = found.groups()
+    era = BY_NAME[name]
+    try:
+        date = dt.date(era.gregorian(1 if year == "元" else int(year)), int(month), int(day))
+    except ValueError:
+        return None
+    inside = date >= era.first_day and (era.last_day is None or date <= era.last_day)
+    return date if inside else None

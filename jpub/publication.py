@@ -15,7 +15,7 @@ from . import ast, pandoc, rawhtml, templating
 from . import settings as settings_mod
 from . import source as source_mod
 from .diagnostics import Diagnostic
-from .eras import era_date
+from .eras import era_date, parse_era_date
 from .errors import DocumentError
 from .settings import Settings
 
@@ -74,13 +74,16 @@ class Publication:
     documents: Mapping[str, Document]
 
 
-def _meta(front: Mapping[str, Any], shown: str) -> Meta:
+def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
     date = front.get("date")
     if isinstance(date, str):
         try:
-            date = dt.date.fromisoformat(date)
+            date = dt.date.fromisoformat(date.strip())
         except ValueError:
-            raise DocumentError.at(shown, 0, f"date は YYYY-MM-DD で書いてください（{date!r}）", "front-matter") from None
+            date = parse_era_date(date)
+            if date is None:
+                message = f"date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください（{front['date']!r}）"
+                raise DocumentError.at(shown, date_line, message, "front-matter") from None
     keywords = front.get("keywords") or ()
     if isinstance(keywords, str):
         keywords = [k.strip() for k in keywords.split(",")]
@@ -98,14 +101,14 @@ def _meta(front: Mapping[str, Any], shown: str) -> Meta:
 def read(path: Path, overrides: Mapping[str, Any] | None = None) -> tuple[source_mod.Source, Settings, Meta, dict[str, Any]]:
     """Load the source and its settings, metadata and template variables (no rendering yet)."""
     src = source_mod.load(path)
-    configured = settings_mod.from_front_matter(src.front, src.display, templating.front_key_line(src, "publish"))
+    configured = settings_mod.from_front_matter(src.front, src.display, templating.front_key_line(src, "publish"), src.front_text)
     settings = settings_mod.with_overrides(configured, **(overrides or {}))
     front = templating.render_front(src)
     for name in RESERVED[:1]:
         if name in front:
             raise DocumentError.at(src.display, templating.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
     variables = {k: v for k, v in front.items() if k != "publish"}
-    return src, settings, _meta(front, src.display), variables
+    return src, settings, _meta(front, src.display, templating.front_key_line(src, "date")), variables
 
 
 def render(src: source_mod.Source, variables: Mapping[str, Any], formats: Iterable[str]) -> dict[str, templating.Rendered]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
@@ -29,18 +31,30 @@ class Settings:
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)}
 
 
-def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1) -> Settings:
-    """Build Settings from ``publish:``; an unknown key names the valid ones."""
+def _line_of(key: str, yaml_text: str, publish_line: int) -> int:
+    """The file line of ``key:`` inside the publish block (the publish line when it cannot be found)."""
+    lines = yaml_text.split("\n")
+    for index in range(max(publish_line - 1, 0), len(lines)):
+        if re.match(rf"\s+{re.escape(key)}\s*:", lines[index]):
+            return index + 2  # +1 for 1-based, +1 for the opening ---
+    return publish_line
+
+
+def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1, yaml_text: str = "") -> Settings:
+    """Build Settings from ``publish:``; an unknown key names the valid ones and the closest match."""
     raw = front.get("publish") or {}
     if not isinstance(raw, dict):
         raise DocumentError.at(path, line, "publish: にはキーと値の組を書いてください", "settings")
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = _KEYS.get(str(key))
+        at = _line_of(str(key), yaml_text, line)
         if name is None:
             valid = ", ".join(sorted(_KEYS))
-            raise DocumentError.at(path, line, f"publish: に不明なキー {key!r} があります（有効なキー: {valid}）", "settings")
-        values[name] = _validate(name, value, path, line)
+            close = difflib.get_close_matches(str(key), list(_KEYS), n=1)
+            hint = f"{close[0]} のことですか？ " if close else ""
+            raise DocumentError.at(path, at, f"publish: に不明なキー {key!r} があります（{hint}有効なキー: {valid}）", "settings")
+        values[name] = _validate(name, value, path, at)
     return Settings(**values)
 
 

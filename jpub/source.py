@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,16 +71,43 @@ def parse_front_matter(yaml_text: str, shown: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(yaml_text) if yaml_text.strip() else {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening fence
-        column = mark.column + 1 if mark else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError.at(shown, line, f"フロントマターの YAML が不正です: {problem}", "front-matter", column) from None
+        line, message, column = _yaml_place(exc)
+        raise DocumentError.at(shown, line, message, "front-matter", column) from None
     except ValueError as exc:  # a well-formed but impossible value, such as the date 2024-13-01
-        raise DocumentError.at(shown, 2, f"フロントマターの値が不正です: {exc}", "front-matter") from None
+        line = _impossible_date_line(yaml_text)
+        raise DocumentError.at(shown, line, f"フロントマターの値が不正です: {exc}（存在する日付を YYYY-MM-DD で）", "front-matter") from None
     if not isinstance(data, dict):
         raise DocumentError.at(shown, 2, "フロントマターは「キー: 値」の形で書いてください", "front-matter")
     return {str(key): _plain(value) for key, value in data.items()}
+
+
+def _yaml_place(exc: yaml.YAMLError) -> tuple[int, str, int]:
+    """(file line, message, column). An unclosed [ or a key without its colon is placed where it was written,
+    not where the parser gave up (the next line)."""
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    where_written = context is not None and any(word in (getattr(exc, "context", "") or "") for word in ("flow", "simple key"))
+    mark = context if where_written else (problem or context)
+    line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening fence
+    column = mark.column + 1 if mark else 0
+    what = getattr(exc, "problem", None) or str(exc)
+    if getattr(exc, "context", None):
+        what = f"{exc.context}: {what}"
+    return line, f"フロントマターの YAML が不正です: {what}", column
+
+
+_ISO_DATE = re.compile(r"^\s*[\w-]+\s*:\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*(?:#.*)?$")
+
+
+def _impossible_date_line(yaml_text: str) -> int:
+    for index, line in enumerate(yaml_text.split("\n")):
+        found = _ISO_DATE.match(line)
+        if found:
+            try:
+                dt.date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return index + 2
+    return 2
 
 
 def _plain(value: Any) -> Any:

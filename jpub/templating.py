@@ -7,6 +7,7 @@ the loop body, and lines after a removed ``{% if %}`` block keep their own numbe
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -104,14 +105,50 @@ def template_line(exc: BaseException, name: str) -> int:
     return line
 
 
-def _error(source: Source, exc: Exception, line: int) -> DocumentError:
+_BLOCK_TAG = re.compile(r"\{%[-+]?\s*(\w+)")
+_OPENERS = {"for", "if", "macro", "call", "filter", "block", "raw", "with", "autoescape", "trans"}
+
+
+def unclosed_block(source: Source) -> tuple[int, str] | None:
+    """(line, tag) of the innermost block the body opens and never closes ({% for %} without {% endfor %})."""
+    stack: list[tuple[int, str]] = []
+    for number, line in enumerate(source.body.split("\n"), start=source.body_line):
+        for found in _BLOCK_TAG.finditer(line):
+            tag = found.group(1)
+            if tag in _OPENERS or (tag == "set" and "=" not in line[found.end() :].split("%}")[0]):
+                stack.append((number, tag))
+            elif tag.startswith("end") and stack and stack[-1][1] == tag[3:]:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def _undefined(source: Source, exc: Exception, variables: Mapping[str, Any]) -> str:
+    text = str(exc)
+    name = re.search(r"'([^']+)' is undefined", text)
+    if name:
+        close = difflib.get_close_matches(name.group(1), [str(k) for k in variables], n=1)
+        hint = f"{close[0]} のことですか？" if close else "フロントマターで定義してください"
+        return f"変数 {name.group(1)} が定義されていません（{hint}）"
+    attribute = re.search(r"'([^']+)' has no attribute '([^']+)'", text)
+    if attribute:
+        return f"値（{attribute.group(1).replace(' object', '')}）に {attribute.group(2)} という項目はありません（フロントマターの構造を確認してください）"
+    return f"未定義の値を使っています（{text}）"
+
+
+def _error(source: Source, exc: Exception, line: int, variables: Mapping[str, Any] | None = None) -> DocumentError:
     if isinstance(exc, jinja2.UndefinedError):
-        name = re.search(r"'([^']+)' is undefined", str(exc))
-        what = f"変数 {name.group(1)} が定義されていません" if name else f"未定義の値を使っています（{exc}）"
-        return DocumentError.at(source.display, line, what + "（フロントマターで定義してください）", "template-undefined")
+        return DocumentError.at(source.display, line, _undefined(source, exc, variables or {}), "template-undefined")
     if isinstance(exc, jinja2.TemplateNotFound):
         return DocumentError.at(source.display, line, f"取り込むファイル {exc.name} が見つかりません", "include-missing")
     if isinstance(exc, jinja2.TemplateSyntaxError):
+        nesting = re.search(r"unknown tag '(\w+)'.*needs to be closed is '(\w+)'", exc.message or "", re.S)
+        if nesting:
+            message = f"{{% {nesting.group(1)} %}} の前に {{% {nesting.group(2)} %}} を {{% end{nesting.group(2)} %}} で閉じてください（入れ子の誤り）"
+            return DocumentError.at(source.display, line, message, "template-syntax")
+        opened = unclosed_block(source) if "end of template" in (exc.message or "") else None
+        if opened:
+            message = f"{{% {opened[1]} %}} が閉じられていません（{{% end{opened[1]} %}} が必要です）"
+            return DocumentError.at(source.display, opened[0], message, "template-syntax")
         return DocumentError.at(source.display, line, f"テンプレートの構文エラー: {exc.message}", "template-syntax")
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return DocumentError.at(source.display, line, f"テンプレートから許されない操作をしています: {exc}", "template-security")
@@ -130,7 +167,7 @@ def render_body(source: Source, variables: Mapping[str, Any], fmt: str) -> Rende
     except jinja2.TemplateSyntaxError as exc:
         raise _error(source, exc, exc.lineno) from None
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        raise _error(source, exc, template_line(exc, name)) from None
+        raise _error(source, exc, template_line(exc, name), variables) from None
     text, lines = unmark(text, source.body_line)
     # drop the padding lines again
     pad = source.body_line - 1

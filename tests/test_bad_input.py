@@ -36,12 +36,12 @@ CASES = [
     ("shift-jis", "---\ntitle: T\n---\n本文\n".encode() + "日本語".encode("shift_jis"), 1, "UTF-8 として読めません", ":5"),
     ("empty", "", 1, "ソースが空です", None),
     ("front matter only", "---\ntitle: T\n---\n", 1, "本文がありません", None),
-    ("yaml", "---\ntitle: [unclosed\nyear: 1\n---\n本文\n", 1, "YAML が不正です", ":3"),
+    ("yaml", "---\ntitle: [unclosed\nyear: 1\n---\n本文\n", 1, "YAML が不正です", ":2:8"),  # where the [ was written
     ("unclosed front matter", "---\ntitle: T\n本文\n", 1, "フロントマターの終わり", ":1"),
     ("undefined variable", "---\ntitle: T\n---\n\n本文\n{{ nope }}\n", 1, "変数 nope が定義されていません", ":6"),
     ("jinja syntax", "---\ntitle: T\n---\n{% if %}\n", 1, "テンプレートの構文エラー", ":4"),
     ("missing include", "---\ntitle: T\n---\n本文\n\n{% include 'parts/none.md' %}\n", 1, "parts/none.md が見つかりません", ":6"),
-    ("unknown setting", "---\ntitle: T\npublish:\n  colour: red\n---\n本文\n", 1, "不明なキー 'colour'", ":3"),
+    ("unknown setting", "---\ntitle: T\npublish:\n  colour: red\n---\n本文\n", 1, "不明なキー 'colour'", ":4"),
     ("missing font", "---\ntitle: T\npublish:\n  serif-font: No Such Mincho\n---\n# 第1章 本文\n", 1, "フォント「No Such Mincho」がありません", ":3"),
     ("sandbox", "---\ntitle: T\n---\n{{ cycler.__init__.__globals__.os.popen('id').read() }}\n", 1, "error", ":4"),
 ]
@@ -207,3 +207,30 @@ def test_verify_alone_does_not_repeat_the_checks(tmp_path, capsys):
     capsys.readouterr()
     status, output = run(capsys, "verify", "--source", str(path), "--out", str(out))
     assert status == 0 and "[tab]" not in output
+
+
+MESSAGES = [
+    # (front matter lines, body, expected "line: text" fragment)
+    ("title: T\nedition 令和7年版\n", "本文\n", ":3:1: error: フロントマターの YAML が不正です: while scanning a simple key"),
+    ("title: T\ndate: 2025-06-31\n", "本文\n", ":3: error: フロントマターの値が不正です"),
+    ("title: T\ndate: きのう\n", "本文\n", ":3: error: date は 2024-06-11 か 令和6年6月11日"),
+    ("title: T\npublish:\n  toc-depth: 2\n  toc-dpeth: 3\n", "本文\n", ":5: error: publish: に不明なキー 'toc-dpeth' があります（toc-depth のことですか？"),
+    ("title: T\nfiscal_year: 令和6年度\n", "本文\n{{ fiscal_yaer }}\n", ":6: error: 変数 fiscal_yaer が定義されていません（fiscal_year のことですか？）"),
+    ("title: T\naddressee: 議長\n", "本文\n{{ addressee.name }}\n", ":6: error: 値（str）に name という項目はありません"),
+    ("title: T\nitems: [a]\n", "{% for i in items %}\n- {{ i }}\n\n本文\n", ":5: error: {% for %} が閉じられていません（{% endfor %} が必要です）"),
+    ("title: T\nitems: [a]\n", "{% if format == 'html' %}\n{% for i in items %}\n{% endif %}\n",
+     ":7: error: {% endif %} の前に {% for %} を {% endfor %} で閉じてください"),
+]
+
+
+@pytest.mark.parametrize("front, body, wanted", MESSAGES)
+def test_messages_point_at_the_line_written_and_say_what_to_do(tmp_path, capsys, front, body, wanted):
+    status, output = run(capsys, "check", "--source", str(source(tmp_path, f"---\n{front}---\n{body}")))
+    assert status == 1 and f"doc.md{wanted}" in output, output
+
+
+def test_date_may_be_written_in_the_era_form(tmp_path):
+    from jpub import publication
+
+    _src, _settings, meta, _variables = publication.read(source(tmp_path, "---\ntitle: T\ndate: 令和7年6月10日\n---\n本文\n"))
+    assert meta.date.isoformat() == "2025-06-10" and meta.era_date == "令和7年6月10日"

@@ -12,8 +12,8 @@ import lxml.html
 import pytest
 
 from jpub.cli import main
-from jpub.images import Embedder, media_type
 from jpub.errors import DocumentError
+from jpub.images import Embedder, media_type
 from jpub.templating import Rendered
 
 FRONT = "---\ntitle: 図のテスト\nauthor: テスト課\ndate: 2025-04-01\n---\n\n# 第1章 図\n\n"

@@ -7,10 +7,10 @@ import json
 import re
 
 from .. import shells
+from ..images import Embedder, embed
 from ..publication import Document, Publication
 from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from .html_ast import for_web
-from ..images import Embedder, embed
 
 # Scripts and every outside load are refused by the page itself; styles are inline, images data: URIs.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
