@@ -207,7 +207,8 @@ def test_tables_have_captions_and_scoped_header_cells(pages, which):
     tables = dom(pages[which]).xpath("//main//table")
     assert tables
     for number, table in enumerate(tables, start=1):
-        assert table.findtext("caption").startswith(f"表{number}（第")
+        assert table.find("caption").text_content().startswith(f"表{number}（第")
+        assert table.find("caption/span").get("class") == "auto-caption"  # for screen readers, not shown
         assert table.xpath("thead//th") and all(th.get("scope") == "col" for th in table.xpath("thead//th"))
         rows = table.xpath("tbody/tr")
         assert all(row[0].tag == "th" and row[0].get("scope") == "row" for row in rows)
@@ -217,7 +218,7 @@ def test_tables_have_captions_and_scoped_header_cells(pages, which):
 def test_the_chapters_table_comes_from_the_front_matter_list(pages):
     rows = dom(pages["chapters"]).xpath("//main//table/tbody/tr")
     assert [(r[0].text_content(), r[1].text_content()) for r in rows] == [("中央公民館", "300"), ("北小学校", "450"), ("南体育館", "600")]
-    assert dom(pages["chapters"]).xpath("//main//table/caption/text()") == ["表1（第2章 避難所）"]
+    assert dom(pages["chapters"]).xpath("//main//table/caption/span/text()") == ["表1（第2章 避難所）"]
 
 
 # --- builds --------------------------------------------------------------------------------------

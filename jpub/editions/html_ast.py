@@ -66,7 +66,8 @@ def table_semantics(table: Block, number: int, context: str) -> None:
     """``scope`` on header cells, the first column as row headers when it names the rows, a caption.
 
     A table without a caption in the source gets 表N and the numbered heading it sits under,
-    so that a screen reader can tell the tables apart.
+    so that a screen reader can tell the tables apart. It is not shown: the print and Word editions
+    have no such caption, and a reader citing 「表1」 from the page would find none there.
     """
     _attr, caption, _specs, head, bodies, _foot = table["c"]
     head_rows = head[1]
@@ -81,7 +82,8 @@ def table_semantics(table: Block, number: int, context: str) -> None:
                     _add_attr(row[1][0], "scope", "row")
     if not caption[1]:
         label = f"表{number}" + (f"（{context}）" if context else "")
-        caption[1] = [{"t": "Plain", "c": [{"t": "Str", "c": label}]}]
+        hidden = {"t": "Span", "c": [["", ["auto-caption"], []], [{"t": "Str", "c": label}]]}
+        caption[1] = [{"t": "Plain", "c": [hidden]}]
 
 
 def add_table_semantics(blocks: list[Block]) -> None:
