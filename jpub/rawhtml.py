@@ -7,8 +7,10 @@ removed from the pandoc AST before any edition is written.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -17,12 +19,15 @@ from .diagnostics import Diagnostic
 from .templating import Rendered
 
 RULE = "raw-html"
-_FORBIDDEN_TAG = re.compile(r"<\s*/?\s*(script|iframe|object|embed|frame|frameset|applet|base|link|meta|style|form)\b", re.I)
-_HANDLER = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "link", "meta", "style", "form", "svg", "math"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data", "background", "cite", "longdesc"}
+_RESOURCE_ATTRS = {"src", "srcset", "poster", "data", "background"}
 _BAD_URL = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)\s*:?", re.I)
-_BAD_URL_ATTR = re.compile(r"""\s+(?:href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(?:javascript|vbscript):[^\s>]*""", re.I)
-_REMOTE_SRC = re.compile(r"""\s+(?:src|srcset|poster|data)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|//)(?!image/)[^\s>]*""", re.I)
-_ATTACHMENT = re.compile(r"""rel\s*=\s*["']?[^"'>]*\battachment\b""", re.I)
+# a second, cruder look at the decoded text: anything that could be a handler or a script URL to a browser
+_HANDLER_ANYWHERE = re.compile(r"[\s/\"'`]on[a-z]+\s*=", re.I)
+_SCRIPT_URL_ANYWHERE = re.compile(r"(?:java|vb)script:", re.I)
+_STYLE_LOAD = re.compile(r"url\s*\(|expression\s*\(|@import", re.I)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _ATTR_AT = {"Div": 0, "Span": 0, "Header": 1, "Link": 0, "Image": 0, "CodeBlock": 0, "Code": 0, "Table": 0, "Figure": 0}
 
 
@@ -71,6 +76,53 @@ def _clean_list(items: list[Any], warn: Warn, root: Path | None) -> list[Any]:
     return out
 
 
+class _Tags(HTMLParser):
+    """Start tags and their attributes (entity references decoded), as a browser would read them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append((tag, []))
+
+
+def raw_html_refusal(raw: str, root: Path | None) -> str:
+    """What the policy refuses in a piece of raw HTML ('' when nothing): the whole piece is then dropped."""
+    parser = _Tags()
+    try:
+        parser.feed(raw)
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser raises on hopeless markup; refuse what cannot be read
+        return "読み取れない記述"
+    for tag, attrs in parser.tags:
+        if tag in _FORBIDDEN_TAGS:
+            return f" <{tag}> "
+        for name, value in attrs:
+            value = value or ""
+            compact = _CONTROL.sub("", value)
+            if name.startswith("on"):
+                return f"イベント属性（{name}）"
+            if name == "rel" and "attachment" in value.lower():
+                return "添付ファイル（rel=attachment）"
+            if name in _URL_ATTRS and _BAD_URL.match(compact):
+                return f"スクリプトの URL（{name}）"
+            if name in _RESOURCE_ATTRS and compact and _outside(compact.split()[0], root):
+                where = "ネットワーク上" if "ネットワーク" in _outside(compact.split()[0], root) else "ソースのフォルダの外"
+                return f"{where}の画像（{name}）"
+            if name == "style" and _STYLE_LOAD.search(value):
+                return "style 属性からの読み込み"
+    decoded = html.unescape(raw)
+    if _HANDLER_ANYWHERE.search(decoded) or _SCRIPT_URL_ANYWHERE.search(_CONTROL.sub("", decoded)):
+        return "スクリプトに読める記述"
+    return ""
+
+
 def _outside(url: str, root: Path | None) -> str:
     """Why an image URL may not be loaded ('' when it may)."""
     parts = urlsplit(url)
@@ -90,24 +142,17 @@ def _clean(node: Any, warn: Warn, root: Path | None) -> Any:
         return node
     kind, content = node["t"], node.get("c")
     if kind in ("RawBlock", "RawInline") and content[0].lower() in ("html", "html4", "html5"):
-        raw = content[1]
-        tag = _FORBIDDEN_TAG.search(raw)
-        if tag:
-            warn(raw, f"生の HTML の <{tag.group(1).lower()}> は出力に含めません（削除しました）")
+        why = raw_html_refusal(content[1], root)
+        if why:
+            warn(content[1], f"生の HTML の{why}は出力に含めません（この HTML を削除しました）")
             return _DROPPED
-        if _ATTACHMENT.search(raw):
-            warn(raw, "生の HTML の添付ファイル（rel=attachment）は出力に含めません（削除しました）")
-            return _DROPPED
-        cleaned = _REMOTE_SRC.sub("", _BAD_URL_ATTR.sub("", _HANDLER.sub("", raw)))
-        if cleaned != raw:
-            warn(raw, "生の HTML のイベント属性・javascript: URL・外部の読み込みは出力に含めません（削除しました）")
-        return {"t": kind, "c": [content[0], cleaned]}
+        return node
     if kind in _ATTR_AT:
         attr = content[_ATTR_AT[kind]]
-        handlers = [key for key, _ in attr[2] if key.lower().startswith("on")]
-        if handlers:
-            warn(handlers[0], f"属性 {', '.join(handlers)} は出力に含めません（削除しました）")
-            attr[2] = [[k, v] for k, v in attr[2] if not k.lower().startswith("on")]
+        refused = [key for key, value in attr[2] if key.lower().startswith("on") or (key.lower() == "style" and _STYLE_LOAD.search(value))]
+        if refused:
+            warn(refused[0], f"属性 {', '.join(refused)} は出力に含めません（削除しました）")
+            attr[2] = [[k, v] for k, v in attr[2] if k not in refused]
     if kind in ("Link", "Image") and _BAD_URL.match(content[2][0]):
         warn(content[2][0], f"リンク先 {content[2][0][:40]} は出力に含めません（削除しました）")
         content[2][0] = ""

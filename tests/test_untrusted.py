@@ -117,3 +117,30 @@ def test_local_image_inside_the_tree_is_kept(tmp_path):
     pub = publication.prepare(path, ["html"])
     assert not pub.documents["html"].notes
     assert "img/a.png" in pub.documents["html"].ast_json
+
+
+BYPASSES = {
+    "entity-encoded scheme": '<a href="&#106;avascript:alert(1)">x</a>',
+    "slash before the attribute": '<a/href="javascript:alert(2)">y</a>',
+    "handler after slashes": '<img/src=x/onerror="alert(3)">',
+    "image outside the tree": '<img src="../../etc/hostname" alt="h">',
+    "tab inside the scheme": '<IMG SRC="jav&#x09;ascript:alert(4)">',
+    "svg with a script": '<svg><script>alert(5)</script></svg>',
+    "style loading from the network": '<span style="background:url(http://example.com/x)">m</span>',
+}
+
+
+@pytest.mark.parametrize("name", list(BYPASSES))
+def test_disguised_raw_html_is_dropped_with_a_warning(tmp_path, capsys, name):
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\ntitle: T\n---\n# 第1章 本文\n\n前 {BYPASSES[name]} 後\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["--source", str(path), "--out", str(out)]) == 0
+    assert "doc.md:6:1: warning:" in capsys.readouterr().err
+    page = (out / "doc.html").read_text(encoding="utf-8")
+    for needle in ("alert(", "javascript", "etc/hostname", "example.com"):
+        assert needle not in page
+    from pypdf import PdfReader
+
+    links = [str(a.get_object().get("/A", {}).get("/URI", "")) for p in PdfReader(str(out / "doc.pdf")).pages for a in p.get("/Annots", []) or []]
+    assert not any("javascript" in link.lower() for link in links)
