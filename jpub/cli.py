@@ -161,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.targets or any(t in FORMATS for t in args.targets):
             _log(KEPT)
         return 1
+    except RecursionError:
+        if args is not None and args.debug:
+            raise
+        where = args.source if args and args.source else "build.py"
+        _log(f"{where}: error: 文書の入れ子が深すぎて処理できません（箇条書き・引用・強調の入れ子を浅くしてください） [limit-nesting]")
+        return 1
     except OSError as exc:
         if args is not None and args.debug:
             raise

@@ -19,16 +19,18 @@ class Limits:
 
 LIMITS = Limits()
 _HEADING = re.compile(r"^#{1,6}\s")
-_QUOTES = re.compile(r"^(?:\s*>)+")
+_OPENERS = re.compile(r"^(?:[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]))+")
+_MARKER = re.compile(r">|[-*+][ \t]|\d{1,9}[.)][ \t]")
 
 
 def nesting(line: str) -> int:
-    """How deep a line nests: block-quote markers plus list indentation (two spaces a level)."""
-    quotes = _QUOTES.match(line)
-    depth = quotes.group(0).count(">") if quotes else 0
-    rest = line[quotes.end() :] if quotes else line
-    indent = len(rest) - len(rest.lstrip(" "))
-    return depth + indent // 2
+    """How deep a line nests: block-quote and list markers at its start (``- - - x`` is three lists deep),
+    plus its indentation (two spaces a level, a tab four spaces)."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    width = len(line[:indent].expandtabs(4))
+    openers = _OPENERS.match(line)
+    markers = len(_MARKER.findall(openers.group(0))) if openers else 0
+    return markers + width // 2
 
 
 def check(rendered: Rendered, path: str, limits: Limits = LIMITS) -> list[Diagnostic]:
@@ -49,6 +51,8 @@ def check(rendered: Rendered, path: str, limits: Limits = LIMITS) -> list[Diagno
             headings += 1
             if headings > limits.max_headings:
                 add("limit-headings", number, f"見出しが多すぎます（上限 {limits.max_headings:,}）")
-        if line.startswith((" ", ">")) and nesting(line) > limits.max_nesting:
-            add("limit-nesting", number, f"入れ子が深すぎます（{nesting(line)} 段、上限 {limits.max_nesting}）")
+        if line[:1] in (" ", "\t", ">", "-", "*", "+") or line[:1].isdigit():
+            depth = nesting(line)
+            if depth > limits.max_nesting:
+                add("limit-nesting", number, f"入れ子が深すぎます（{depth} 段、上限 {limits.max_nesting}）")
     return list(found.values())

@@ -234,3 +234,14 @@ def test_date_may_be_written_in_the_era_form(tmp_path):
 
     _src, _settings, meta, _variables = publication.read(source(tmp_path, "---\ntitle: T\ndate: 令和7年6月10日\n---\n本文\n"))
     assert meta.date.isoformat() == "2025-06-10" and meta.era_date == "令和7年6月10日"
+
+
+def test_recursion_too_deep_is_a_message(tmp_path, capsys, monkeypatch):
+    from jpub import publication
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(publication, "parse", too_deep)
+    status, output = run(capsys, "html", "--source", str(source(tmp_path, GOOD)), "--out", str(tmp_path / "out"))
+    assert status == 1 and "入れ子が深すぎて処理できません" in output and "Traceback" not in output
