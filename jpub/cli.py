@@ -53,14 +53,18 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def diagnose(src, renderings, settings, editions: list[str]) -> list[diagnostics.Diagnostic]:
-    """Limits first (pathological input stops there), then the checks, then what the PDF needs."""
+def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagnostics.Diagnostic], dict | None]:
+    """Limits first (pathological input stops there), then the checks and pandoc's one parse (whose
+    raw-HTML policy reports what it drops), then what the PDF needs. Returns the parse for the editions."""
     found = [d for r in renderings.values() for d in limits.check(r, src.display)]
+    documents = None
     if not found:
         found = checks.run(src, renderings, settings)
+        documents = publication.parse(renderings, src.display, src.path.parent)
+        found += [note for document in documents.values() for note in document.notes]
     if "pdf" in editions:
         found += preflight.check_pdf(settings, src.display, templating.front_key_line(src, "publish"))
-    return diagnostics.sort(found)
+    return diagnostics.sort(found), documents
 
 
 def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
@@ -84,7 +88,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     renderings = publication.render(src, variables, FORMATS)
     # verify alone reads the built files back; the checks belong to check and to building
     checking = bool(editions) or "check" in targets
-    found = diagnose(src, renderings, settings, editions) if checking else []
+    found, documents = diagnose(src, renderings, settings, editions) if checking else ([], None)
     report(found, args, targets)
     if diagnostics.has_errors(found):
         if editions:
@@ -93,7 +97,8 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     if editions:
         if weasyprint_ready is not None:
             weasyprint_ready.result()
-        publish(src, settings, meta, variables, {f: renderings[f] for f in editions}, args.out)
+        pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
+        publish(pub, args.out)
     if "verify" in targets:
         from . import verify
 
@@ -108,18 +113,13 @@ def _background(task) -> Future:
     return future
 
 
-def publish(src, settings, meta, variables, renderings, out: Path) -> None:
-    """Parse once, render every edition, then write them all (a failure leaves earlier outputs as they were)."""
+def publish(pub: publication.Publication, out: Path) -> None:
+    """Render every edition, then write them all (a failure leaves earlier outputs as they were)."""
     from .editions import EDITIONS
 
-    documents = publication.parse(renderings, src.display, src.path.parent)
-    pub = publication.Publication(src, settings, meta, variables, documents)
-    notes = diagnostics.sort(n for d in documents.values() for n in d.notes)
-    if notes:
-        sys.stderr.write(diagnostics.as_text(notes))
-    outputs = render_editions(pub, list(renderings))
+    outputs = render_editions(pub, list(pub.documents))
     for name, (data, seconds) in outputs.items():
-        target = out / f"{src.path.stem}{EDITIONS[name].suffix}"
+        target = out / f"{pub.source.path.stem}{EDITIONS[name].suffix}"
         write_atomically(target, data)
         _log(f"{name:<5} {target}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
 
@@ -157,7 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocumentError as exc:
         if args is not None and args.debug:
             raise
-        _log(diagnostics.as_text(exc.diagnostics).rstrip())
+        if "check" in args.targets and args.format == "json":
+            sys.stdout.write(diagnostics.as_json(exc.diagnostics))
+        else:
+            _log(diagnostics.as_text(exc.diagnostics).rstrip())
         if not args.targets or any(t in FORMATS for t in args.targets):
             _log(KEPT)
         return 1

@@ -19,6 +19,7 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 class Settings:
     serif_font: str = "Noto Serif CJK JP"  # PDF body (明朝)
     sans_font: str = "Noto Sans CJK JP"  # PDF headings (ゴシック)
+    mono_font: str = "Noto Sans Mono CJK JP"  # PDF code (等幅)
     docx_serif_font: str = "游明朝"  # Word body: what Japanese Windows and Office for Mac ship
     docx_sans_font: str = "游ゴシック"
     toc_depth: int = 0  # heading level the 目次 goes down to; 0 = the level of 章
@@ -68,6 +69,8 @@ def _validate(name: str, value: Any, path: str, line: int) -> Any:
         return MappingProxyType({str(k): str(v) for k, v in value.items()})
     if name == "pdf_variant" and value not in PDF_VARIANTS:
         raise DocumentError.at(path, line, f"pdf-variant は {', '.join(PDF_VARIANTS)} のいずれかです（{value!r}）", "settings")
+    if name == "toc_depth" and (type(value) is not int or not 1 <= value <= 6):
+        raise DocumentError.at(path, line, f"toc-depth は 1 から 6 の整数で書いてください（{value!r}）", "settings")
     if type(value) is not type(default):
         raise DocumentError.at(path, line, f"publish.{name.replace('_', '-')} は {type(default).__name__} で書いてください（{value!r}）", "settings")
     return value

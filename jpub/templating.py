@@ -139,7 +139,11 @@ def _error(source: Source, exc: Exception, line: int, variables: Mapping[str, An
     if isinstance(exc, jinja2.UndefinedError):
         return DocumentError.at(source.display, line, _undefined(source, exc, variables or {}), "template-undefined")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return DocumentError.at(source.display, line, f"取り込むファイル {exc.name} が見つかりません", "include-missing")
+        if (source.path.parent / str(exc.name)).exists():  # the loader refuses paths that leave the source's folder
+            message = f"取り込むファイル {exc.name} はソースのフォルダの外にあるため取り込めません"
+        else:
+            message = f"取り込むファイル {exc.name} が見つかりません（ソースのフォルダからの相対パスで書いてください）"
+        return DocumentError.at(source.display, line, message, "include-missing")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         nesting = re.search(r"unknown tag '(\w+)'.*needs to be closed is '(\w+)'", exc.message or "", re.S)
         if nesting:

@@ -245,3 +245,27 @@ def test_recursion_too_deep_is_a_message(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(publication, "parse", too_deep)
     status, output = run(capsys, "html", "--source", str(source(tmp_path, GOOD)), "--out", str(tmp_path / "out"))
     assert status == 1 and "入れ子が深すぎて処理できません" in output and "Traceback" not in output
+
+
+def test_check_json_carries_reading_errors_too(tmp_path, capsys):
+    import json
+
+    path = source(tmp_path, "---\ntitle: [x\n---\n本文\n")
+    status = cli.main(["check", "--format", "json", "--source", str(path)])
+    (diagnostic,) = json.loads(capsys.readouterr().out)
+    assert status == 1 and diagnostic["rule"] == "front-matter" and diagnostic["line"] == 2
+
+
+@pytest.mark.parametrize("depth", [0, -3, 7, '"2"'])
+def test_toc_depth_must_be_a_heading_level(tmp_path, capsys, depth):
+    status, output = run(capsys, "check", "--source", str(source(tmp_path, f"---\ntitle: T\npublish:\n  toc-depth: {depth}\n---\n本文\n")))
+    assert status == 1 and "toc-depth は 1 から 6 の整数" in output and "doc.md:4" in output
+
+
+def test_include_outside_the_source_folder_says_so(tmp_path, capsys):
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "outside.md").write_text("外の文章\n", encoding="utf-8")
+    path = tmp_path / "inner" / "doc.md"
+    path.write_text("---\ntitle: T\n---\n本文\n\n{% include '../outside.md' %}\n", encoding="utf-8")
+    status, output = run(capsys, "check", "--source", str(path))
+    assert status == 1 and "ソースのフォルダの外にあるため取り込めません" in output and "doc.md:6" in output
