@@ -61,8 +61,11 @@ def keep_line_breaks(body: str) -> str:
     return _TRAILING_COMMENT.sub(lambda m: m.group(1) + "+" + COMMENT_END, body)
 
 
+_INCLUDE = re.compile(r"\{%[-+]?\s*include\b")
+
+
 def mark_lines(body: str, first_line: int) -> str:
-    """Prefix each line that starts with literal text or an expression with a marker of its source line."""
+    """Prefix each line that starts with literal text, an expression or an include with a marker of its line."""
     spans = [m.span() for m in _TAG.finditer(body)]
     out: list[str] = []
     pos, span_index, line_no = 0, 0, first_line
@@ -74,7 +77,9 @@ def mark_lines(body: str, first_line: int) -> str:
         next_tag = spans[span_index][0] if span_index < len(spans) else len(body)
         literal = line[: max(0, min(end, next_tag) - pos)]
         expression = not literal.strip() and line.lstrip().startswith("{{")
-        if not inside and (literal.strip() or expression):
+        # what an include brings in is placed at the include's own line
+        include = _INCLUDE.match(line) is not None
+        if not inside and (literal.strip() or expression or include):
             out.append(f"{_MARK_OPEN}{line_no}{_MARK_CLOSE}{line}")
         else:
             out.append(line)

@@ -89,3 +89,13 @@ def test_unquoted_off_switches_a_rule_off(tmp_path):
     path = write(tmp_path, "---\ntitle: T\npublish:\n  checks:\n    tab: off\n---\n本文\n")
     _src, settings, _meta, _variables = publication.read(path)
     assert settings.checks["tab"] == "off"
+
+
+def test_included_lines_map_to_the_include_line(tmp_path):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "chapter.md").write_text("取り込み一行目\n\n取り込み三行目\n", encoding="utf-8")
+    rendered = render(tmp_path, "前\n\n{% include 'parts/chapter.md' %}\n後\n")
+    lines = rendered.text.splitlines()
+    assert rendered.source_line(lines.index("取り込み一行目") + 1) == 10
+    assert rendered.source_line(lines.index("取り込み三行目") + 1) == 10
+    assert rendered.source_line(lines.index("後") + 1) == 11
