@@ -188,7 +188,7 @@ def test_every_heading_is_followed_by_a_named_permalink(pages, which):
         assert link.text_content().strip("\u2060") == "#"
         assert heading.text_content() in link.get("aria-label")
         assert "#" not in heading.text_content()
-        assert not (heading.tail or "").strip()  # glued: the # cannot wrap onto a line of its own
+        assert not heading.tail  # glued, not even a newline between: the # cannot wrap onto a line of its own
 
 
 def test_every_internal_link_resolves(pages, which):
