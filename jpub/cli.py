@@ -45,7 +45,8 @@ def default_source() -> Path:
     candidates = sorted(SOURCE_DIR.glob("*.md"))
     if len(candidates) != 1:
         found = ", ".join(str(c) for c in candidates) or "なし"
-        raise UsageError(f"source/ 直下の .md ファイルは 1 つのはずが {len(candidates)} 個です（{found}）。--source で指定してください")
+        where = SOURCE_DIR.resolve()
+        raise UsageError(f"{where}/ 直下の .md ファイルは 1 つのはずが {len(candidates)} 個です（{found}）。--source で指定してください")
     return candidates[0]
 
 
