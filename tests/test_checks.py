@@ -1,11 +1,16 @@
 """Checks: every fixture under tests/fixtures/checks/ states its expected diagnostics on the lines
-where the defects are written ({## expect: RULE ##}, or # expect: RULE in YAML); one test runs them all."""
+where the defects are written ({## expect: RULE ##}, or # expect: RULE in YAML); one test runs them all.
+
+Expectations are counted, not a set: a line that must report a rule several times says so, either by
+repeating the id (``expect: era-year, era-year``) or with a count (``expect: era-year*3``). A line
+that reports a rule more or fewer times than written fails the test."""
 
 from __future__ import annotations
 
 import re
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,7 +27,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT / "source" / "white-paper-summary.md"
 RULES_DOC = ROOT / "docs" / "rules.md"
-_EXPECT = re.compile(r"expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+_ID = r"[a-z0-9-]+(?:\*[0-9]+)?"
+_EXPECT = re.compile(rf"expect:\s*({_ID}(?:\s*,\s*{_ID})*)")
 RAISED = ("template-undefined", "template-syntax", "front-matter", "include-missing")  # DocumentError, not RULES
 
 
@@ -34,11 +40,14 @@ def diagnose(path: Path) -> list[Diagnostic]:
         return exc.diagnostics
 
 
-def expected(path: Path) -> set[tuple[int, str]]:
-    found = set()
+def expected(path: Path) -> Counter[tuple[int, str]]:
+    """(line, rule) → how many diagnostics of that rule the line must report."""
+    found: Counter[tuple[int, str]] = Counter()
     for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
         for match in _EXPECT.finditer(line):
-            found |= {(number, rule.strip()) for rule in match.group(1).split(",")}
+            for written in match.group(1).split(","):
+                rule, _star, count = written.strip().partition("*")
+                found[(number, rule)] += int(count or 1)
     return found
 
 
@@ -48,8 +57,9 @@ def fixture_files() -> list[Path]:
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.stem)
 def test_fixture_reports_exactly_what_it_expects(path):
-    got = {(d.line, d.rule) for d in diagnose(path)}
-    assert got == expected(path), "\n".join(d.format() for d in diagnose(path))
+    found = diagnose(path)
+    got = Counter((d.line, d.rule) for d in found)
+    assert got == expected(path), "\n".join(d.format() for d in found)
 
 
 def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():

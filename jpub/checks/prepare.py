@@ -9,14 +9,14 @@ from typing import Any
 from .. import pandoc
 from ..source import Source
 from ..templating import Rendered
-from . import view
+from . import placing, view
 
 _OPAQUE = {"Code", "CodeBlock", "RawInline", "RawBlock", "Math"}
 
 
 def docs(source: Source, renderings: Mapping[str, Rendered]) -> tuple[view.Doc, ...]:
     """One Doc per distinct rendering text; editions that render alike share it."""
-    file = view.source_file(source)
+    file = placing.source_file(source)
     groups: dict[str, list[str]] = {}
     for fmt, rendered in renderings.items():
         groups.setdefault(rendered.text, []).append(fmt)

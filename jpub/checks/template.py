@@ -46,7 +46,3 @@ def image(doc: Doc) -> Iterator[Finding]:
             if not present:
                 where, col = doc.at(line.index, match.start(), match.group(0))
                 yield Finding(where, col, expected_found(f"画像 {target} は", "ソースからの相対パスにあるファイル", "見つかりません"))
-
-
-
-

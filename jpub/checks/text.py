@@ -107,10 +107,8 @@ def brackets(doc: Doc) -> Iterator[Finding]:
 def tab(doc: Doc) -> Iterator[Finding]:
     """A tab inside text (a table flattened when copied); indentation is left alone."""
     for index, text in _prose(doc):
-        body = text.lstrip("\t ")
-        position = body.find("\t")
-        if position >= 0:
-            column = len(text) - len(body) + position
+        indent = len(text) - len(text.lstrip("\t "))
+        for column in (c for c in range(indent, len(text)) if text[c] == "\t"):
             line, col = doc.at(index, column, text[max(0, column - 2) : column + 3] or None)
             yield Finding(line, col, expected_found("本文中は", "表または空白", "タブ文字", "表が崩れて取り込まれた可能性"))
 

@@ -6,42 +6,29 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from .. import numbering
 from ..source import Source
-from ..templating import Rendered, mark_lines
+from ..templating import Rendered
+from . import regions
+from .placing import SourceFile, refine_lines
 
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
-_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])[ \t]+(.*)$")
+_ITEM = regions.ITEM
 _ROW = re.compile(r"^\s*\|")
 _DIV = re.compile(r"^\s*:::")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 _PROSE_REFERENCE = "のにはをがとでへもや"  # 第1部の構成: a reference in prose, not a numbered title
-SEARCH_WINDOW = 200  # source lines looked at when placing one rendered line
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    display: str
-    directory: Path
-    lines: tuple[str, ...]  # every line of the file, index 0 = line 1
-
-    def line(self, number: int) -> str:
-        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
 
 
 @dataclass(frozen=True)
 class Line:
     index: int  # 0-based rendered line
     text: str
-    prose: str  # text with inline code blanked out (same length)
+    prose: str  # text with inline code and HTML comments blanked out (same length)
     source: int  # 1-based line in the source file
-    code: bool  # inside a fenced code block
+    code: bool  # in a fenced or indented code block, or an HTML comment: not prose
 
 
 @dataclass(frozen=True)
@@ -109,93 +96,20 @@ def unit_text(doc: Doc, unit: Unit) -> str:
 
 
 def numbered(text: str) -> numbering.UnitNumber | None:
-    """The 第N○ number of a heading or list item; 「第1部の構成」 is prose, not a number."""
+    """The 第N○ number of a heading or list item; 「第1部の構成」 is prose, not a number, 「第1章」 alone is."""
     unit = numbering.parse(text)
-    if unit and not unit.separator and unit.title[:1] in _PROSE_REFERENCE:
+    if unit and unit.title and not unit.separator and unit.title[0] in _PROSE_REFERENCE:
         return None
     return unit
 
 
-def source_file(source: Source) -> SourceFile:
-    try:
-        text = source.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        lines = tuple(text.split("\n"))
-    except (OSError, UnicodeDecodeError):
-        lines = ("",) * (source.body_line - 1) + tuple(source.body.split("\n"))
-    return SourceFile(source.display, source.path.parent, lines)
-
-
-def refine_lines(rendered: Rendered, source: Source, file: SourceFile) -> tuple[int, ...]:
-    """Place rendered lines the template marker could not (blank lines, lines starting with {{ }}).
-
-    A rendered line maps to the last marker seen; the lines after it in the same run came from
-    unmarked source lines between that marker and the next: blank lines or lines with an expression.
-    """
-    marked_text = mark_lines(source.body, source.body_line).split("\n")
-    body = source.body.split("\n")
-    marked = {source.body_line + k for k, (a, b) in enumerate(zip(marked_text, body, strict=False)) if a != b}
-    texts = rendered.text.split("\n")
-    mapped = list(rendered.lines)
-    end = source.body_line + len(body)
-    out = list(mapped)
-    i = 0
-    while i < len(mapped):
-        s, j = mapped[i], i
-        while j + 1 < len(mapped) and mapped[j + 1] == s:
-            j += 1
-        limit = min(mapped[j + 1] if j + 1 < len(mapped) else end, s + SEARCH_WINDOW)
-        first = s + 1 if s in marked else s
-        start = i + 1 if s in marked else i
-        pointer = first
-        for k in range(start, j + 1):
-            found = _match(texts[k], file, pointer, limit, marked) or _match(texts[k], file, first, limit, marked)
-            if found:
-                out[k], pointer = found, found + 1
-            elif k > i:
-                out[k] = out[k - 1]
-        i = j + 1
-    return tuple(out)
-
-
-def _match(text: str, file: SourceFile, start: int, limit: int, marked: set[int]) -> int | None:
-    for number in range(start, limit):
-        if number in marked:
-            continue
-        written = file.line(number)
-        if not written.strip():
-            if not text.strip():
-                return number
-            continue
-        if "{{" not in written:
-            continue
-        pieces = [p.strip() for p in _TAG.split(written) if p.strip()]
-        pos = 0
-        for piece in pieces:
-            pos = text.find(piece, pos)
-            if pos < 0:
-                break
-            pos += len(piece)
-        else:
-            return number
-    return None
-
-
-def _prose(text: str) -> str:
-    return _CODE_SPAN.sub(lambda m: "\ufffc" * len(m.group(0)), text)
-
-
 def build_lines(rendered: Rendered, source: Source, file: SourceFile) -> tuple[Line, ...]:
     numbers = refine_lines(rendered, source, file)
-    lines, fence = [], ""
-    for index, text in enumerate(rendered.text.split("\n")):
-        opened = _FENCE.match(text)
-        code = bool(fence) or bool(opened)
-        if fence and opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-            fence = ""
-        elif not fence and opened:
-            fence = opened.group(1)
+    texts = rendered.text.split("\n")
+    lines = []
+    for index, (text, region) in enumerate(zip(texts, regions.classify(texts), strict=True)):
         number = numbers[index] if index < len(numbers) else (numbers[-1] if numbers else source.body_line)
-        lines.append(Line(index, text, text if code else _prose(text), number, code))
+        lines.append(Line(index, text, region.prose, number, region.code))
     return tuple(lines)
 
 
