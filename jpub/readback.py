@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+import lxml.etree
 import lxml.html
 from pypdf import PdfReader
 
@@ -68,10 +70,35 @@ def html_tree(path: Path):
     return lxml.html.fromstring(path.read_bytes())
 
 
+# pandoc's note calls (<a class="footnote-ref"><sup>1</sup></a>) and the endnotes they lead to
+_NOTE_CALLS = "//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-ref ') or @role='doc-noteref']"
+_NOTE_SECTIONS = "//*[@role='doc-endnotes' or @role='doc-footnote' or self::section[@id='footnotes']]"
+_NOTE_BACKLINKS = ".//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-back ') or @role='doc-backlink']"
+
+
+def html_text_without_calls(element) -> str:
+    """An element's text without the note calls in it: a heading that calls a note reads as its text."""
+    element = copy.deepcopy(element)
+    for call in element.xpath("." + _NOTE_CALLS):
+        call.drop_tree()  # keeps the text after it
+    return element.text_content()
+
+
 def html_headings(path: Path, scope: str = "//main") -> list[ReadHeading]:
     root = html_tree(path)
     found = root.xpath(f"{scope}//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
-    return [ReadHeading(int(h.tag[1]), h.text_content().strip()) for h in found]
+    return [ReadHeading(int(h.tag[1]), html_text_without_calls(h).strip()) for h in found]
+
+
+def html_notes_text(path: Path) -> str:
+    """The notes pandoc writes as endnotes, without their back-links (↩)."""
+    root = html_tree(path)
+    parts = []
+    for section in root.xpath(_NOTE_SECTIONS):
+        for link in section.xpath(_NOTE_BACKLINKS):
+            link.drop_tree()
+        parts.append(section.text_content())
+    return "\n".join(parts)
 
 
 def html_text(path: Path) -> str:
@@ -205,6 +232,26 @@ def docx_body_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def docx_notes_text(path: Path) -> str:
+    """The footnotes' text (footnotes.xml), in the order the body calls them; no separators."""
+    document = docx.Document(str(path))
+    part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == _FOOTNOTES and not rel.is_external), None)
+    if part is None:
+        return ""
+    root = lxml.etree.fromstring(part.blob)
+    notes = {note.get(f"{_W}id"): note for note in root.iter(f"{_W}footnote") if note.get(f"{_W}type") in (None, "normal")}
+    called = [ref.get(f"{_W}id") for ref in document.element.body.iter(f"{_W}footnoteReference")]
+    order = [i for i in dict.fromkeys(called) if i in notes] + [i for i in notes if i not in called]
+    paragraphs = []
+    for note_id in order:
+        for paragraph in notes[note_id].iter(f"{_W}p"):
+            paragraphs.append("".join(node.text or "" for node in paragraph.iter(f"{_W}t")))
+    return "\n".join(paragraphs)
+
+
 @dataclass(frozen=True)
 class DocxToc:
     instruction: str
@@ -317,6 +364,6 @@ def html_body_text(path: Path) -> str:
     root = html_tree(path)
     body = root.find("body") if root.tag != "body" else root
     body = body if body is not None else root
-    for node in body.xpath(".//nav | .//script | .//style | .//template"):
+    for node in body.xpath(".//nav | .//script | .//style | .//template" + " | ." + _NOTE_SECTIONS + " | ." + _NOTE_CALLS):
         node.drop_tree()
     return body.text_content()

@@ -1,8 +1,11 @@
 """Reading the built editions back and confirming each agrees with its own rendering of the source.
 
 For every edition: the headings (text, level, order), every paragraph, list item and table cell (compared
-with all whitespace removed, NFKC), and the contents (PDF 目次 pages, the DOCX TOC field's cached entries,
-the HTML <nav> links). Differences are diagnostics naming the edition's file; any error exits 1.
+with all whitespace removed, NFKC), the notes' text, and the contents (PDF 目次 pages, the DOCX TOC field's
+cached entries, the HTML <nav> links). Differences are diagnostics naming the edition's file; any error exits 1.
+
+A text that calls a note is compared as its pieces before and after each call, in order: the editions put
+the call's number into the text (the PDF, the HTML) or not (Word), and the number is not the source's.
 """
 
 from __future__ import annotations
@@ -17,18 +20,20 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx.opc.exceptions
 import lxml.etree
 import pypdf.errors
 
 from . import diagnostics, publication, readback
-from .ast import Heading, plain_text, walk_blocks
+from .ast import Block, Heading, plain_text, walk_blocks
 from .diagnostics import Diagnostic
 from .editions import EDITIONS
 from .editions.fragments import toc_depth
 from .publication import Document, Publication
 from .readback import ReadHeading, normalise
+from .settings import Settings
 from .templating import FORMATS
 
 MAX_TEXT_REPORTS = 20  # per edition; the rest are counted
@@ -41,7 +46,8 @@ class Expected:
     """What one edition must contain: its rendering's headings, texts and contents entries."""
 
     headings: tuple[ReadHeading, ...]
-    texts: tuple[str, ...]  # paragraphs, list items and table cells, in document order
+    texts: tuple[str, ...]  # paragraphs, list items and table cells, in document order (split at note calls)
+    notes: tuple[str, ...]  # the paragraphs of every note, in the order they are called
     toc: tuple[ReadHeading, ...]  # level = nesting depth in the contents
     toc_depth: int
     document: Document
@@ -67,14 +73,51 @@ def _toc_entries(headings: tuple[Heading, ...], depth: int) -> list[tuple[int, H
     return entries
 
 
+_CALL = "\x00"  # stands for a note call while a text is flattened, then splits it
+
+
+def _without_notes(node: Any) -> Any:
+    """A copy of an AST part with every Note replaced by the call mark."""
+    if isinstance(node, list):
+        return [_without_notes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("t") == "Note":
+        return {"t": "Str", "c": _CALL}
+    return {key: _without_notes(value) for key, value in node.items()}
+
+
+def _notes(node: Any) -> list[list[Block]]:
+    """The blocks of every Note in an AST part, in document order."""
+    if isinstance(node, list):
+        return [note for item in node for note in _notes(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("t") == "Note":
+        return [node["c"]]
+    return [note for value in node.values() for note in _notes(value)]
+
+
+def block_texts(blocks: list[Block]) -> list[str]:
+    """The text of every paragraph, list item, table cell and line, each cut at the notes it calls."""
+    texts: list[str] = []
+    for block in walk_blocks(blocks):
+        if block["t"] in _TEXT_BLOCKS:
+            lines = [block["c"]]
+        elif block["t"] == "LineBlock":
+            lines = block["c"]
+        else:
+            continue
+        for line in lines:
+            texts.extend(plain_text(_without_notes(line)).split(_CALL))
+    return texts
+
+
 def expected(pub: Publication, fmt: str) -> Expected:
     document = pub.documents[fmt]
-    texts = []
-    for block in walk_blocks(document.ast()["blocks"]):
-        if block["t"] in _TEXT_BLOCKS:
-            texts.append(plain_text(block["c"]))
-        elif block["t"] == "LineBlock":
-            texts.extend(plain_text(line) for line in block["c"])
+    tree = document.ast()
+    texts = block_texts(tree["blocks"])
+    notes = [text for note in _notes(tree["blocks"]) for text in block_texts(note)]
     depth = toc_depth(pub.settings.toc_depth, document.headings, fmt)
     toc = _toc_entries(document.headings, depth)
     if fmt in NESTED_OUTLINE:
@@ -84,11 +127,19 @@ def expected(pub: Publication, fmt: str) -> Expected:
     return Expected(
         headings=headings,
         texts=tuple(t for t in texts if normalise(t)),
+        notes=tuple(t for t in notes if normalise(t)),
         toc=tuple(ReadHeading(nesting, h.text) for nesting, h in toc),
         toc_depth=depth,
         document=document,
-        fonts=(pub.settings.serif_font, pub.settings.sans_font) if fmt == "pdf" else (pub.settings.docx_serif_font, pub.settings.docx_sans_font),
+        fonts=_fonts(pub.settings, fmt),
     )
+
+
+def _fonts(settings: Settings, fmt: str) -> tuple[str, ...]:
+    """The families an edition may use: the PDF's 明朝, ゴシック and monospace; Word's 明朝 and ゴシック."""
+    if fmt == "pdf":
+        return (settings.serif_font, settings.sans_font, settings.mono_font)
+    return (settings.docx_serif_font, settings.docx_sans_font)
 
 
 # --- messages ---------------------------------------------------------------------------------------------
@@ -176,8 +227,9 @@ def in_order(haystack: str, needles: list[str]) -> set[int]:
     return chain
 
 
-def compare_texts(report: _Report, want: tuple[str, ...], body: str) -> None:
-    """Every expected text, in source order, in the edition's body text (whitespace removed on both sides)."""
+def compare_texts(report: _Report, want: tuple[str, ...], body: str, noun: str = "本文") -> None:
+    """Every expected text, in source order, in the edition's text (whitespace removed on both sides).
+    ``noun`` names what is compared in the messages: 本文, or 注の本文."""
     haystack = normalise(body)
     needles = [normalise(text) for text in want]
     chain = in_order(haystack, needles)
@@ -186,13 +238,13 @@ def compare_texts(report: _Report, want: tuple[str, ...], body: str) -> None:
         if index in chain:
             continue
         if needles[index] in haystack:
-            problems.append((f"本文が原稿の順序どおりの位置にありません: 「{_short(text)}」", text))
+            problems.append((f"{noun}が原稿の順序どおりの位置にありません: 「{_short(text)}」", text))
         else:
-            problems.append((f"本文がありません: 「{_short(text)}」", text))
+            problems.append((f"{noun}がありません: 「{_short(text)}」", text))
     for message, text in problems[:MAX_TEXT_REPORTS]:
         report.error("verify-text", message, text)
     if len(problems) > MAX_TEXT_REPORTS:
-        report.error("verify-text", f"ほかに {len(problems) - MAX_TEXT_REPORTS} 件の本文が見つからないか順序が違います")
+        report.error("verify-text", f"ほかに {len(problems) - MAX_TEXT_REPORTS} 件の{noun}が見つからないか順序が違います")
 
 
 # --- the contents, edition by edition -----------------------------------------------------------------------
@@ -263,8 +315,8 @@ def toc_html(report: _Report, path: Path, want: Expected) -> None:
             target = root.get_element_by_id(link.href[1:], None) if link.href.startswith("#") else None
             if target is None:
                 report.error("verify-toc", f"目次のリンク先がありません: 「{link.text}」（{link.href or 'href なし'}）")
-            elif normalise(target.text_content()) != normalise(link.text):
-                report.error("verify-toc", f"目次のリンク先が違う見出しです: 「{link.text}」→「{_short(target.text_content())}」")
+            elif normalise(target_text := readback.html_text_without_calls(target)) != normalise(link.text):
+                report.error("verify-toc", f"目次のリンク先が違う見出しです: 「{link.text}」→「{_short(target_text)}」")
 
 
 def pdf_post_build(path: Path, want: Expected) -> list[Diagnostic]:
@@ -281,13 +333,14 @@ class EditionReader:
     headings: Callable[[Path], list[ReadHeading]]
     text: Callable[[Path], str]
     toc: Callable[[_Report, Path, Expected], None]
+    notes: Callable[[Path], str]  # where the notes' text is: the PDF's pages (at their foot), Word's footnotes
     extra: Callable[[Path, Expected], list[Diagnostic]] = lambda path, want: []
 
 
 READERS: dict[str, EditionReader] = {
-    "pdf": EditionReader(readback.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, pdf_post_build),
-    "docx": EditionReader(readback.docx_headings, readback.docx_body_text, toc_docx),
-    "html": EditionReader(readback.html_headings, readback.html_body_text, toc_html),
+    "pdf": EditionReader(readback.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, readback.pdf_text, pdf_post_build),
+    "docx": EditionReader(readback.docx_headings, readback.docx_body_text, toc_docx, readback.docx_notes_text),
+    "html": EditionReader(readback.html_headings, readback.html_body_text, toc_html, readback.html_notes_text),
 }
 
 
@@ -300,6 +353,8 @@ def verify_edition(fmt: str, path: Path, want: Expected, src_display: str) -> li
     try:
         compare_lists(report, "verify-headings", "見出し", want.headings, reader.headings(path))
         compare_texts(report, want.texts, reader.text(path))
+        if want.notes:
+            compare_texts(report, want.notes, reader.notes(path), "注の本文")
         reader.toc(report, path, want)
         report.found.extend(reader.extra(path, want))
     except UNREADABLE as exc:

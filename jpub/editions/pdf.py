@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import math
 import warnings
 from dataclasses import dataclass
@@ -13,9 +15,10 @@ from weasyprint import CSS, HTML
 from .. import shells
 from ..ast import Heading
 from ..fetching import SourceTreeFetcher
-from ..publication import Publication
+from ..publication import Document, Publication
 from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from .pdf_layout import GRID
+from .pdf_notes import as_footnotes
 from .pdf_typography import LONGEST_PHRASE, phrases, refine
 
 COVER_LINE = 34  # characters of 11 pt in the cover box (136 mm)
@@ -42,9 +45,15 @@ def cover_fit(cover_html: str) -> CoverFit:
     return CoverFit(any(n > COVER_LINE for n in lengths), lines <= COVER_LINES)
 
 
+def print_document(pub: Publication) -> Document:
+    """The pdf rendering with its notes as footnotes set at the foot of the page, not as endnotes."""
+    document = pub.documents["pdf"]
+    return dataclasses.replace(document, ast_json=json.dumps(as_footnotes(document.ast()), ensure_ascii=False))
+
+
 def print_html(pub: Publication) -> str:
     """The whole print document as HTML, with the Japanese composition spans already added."""
-    document = pub.documents["pdf"]
+    document = print_document(pub)
     fragments = html_fragments(document)
     headings = document.headings
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")

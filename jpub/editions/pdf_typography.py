@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from .pdf_notes import NOTE_CLASS
+
 # Kana and kanji (not punctuation, not the middle dot ・ U+30FB): a gap goes between these and Latin.
 _JAPANESE = re.compile(r"[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇]")
 # A Latin run: starts and ends with a letter or digit; may hold spaces and the usual inner marks.
@@ -73,12 +75,17 @@ def phrases(text: str) -> list[str]:
     return [part for part in _PHRASE_END.split(text) if part]
 
 
+def _is_footnote(element) -> bool:
+    return isinstance(element.tag, str) and NOTE_CLASS in (element.get("class") or "").split()
+
+
 def _segments(root) -> list[tuple[object, str]]:
-    """Every text slot (element, "text" | "tail") in reading order, skipping code and the like."""
-    out: list[tuple[object, str]] = []
+    """Every text slot (element, "text" | "tail") of ``root``'s content in reading order, skipping code and the
+    like, and footnotes: a footnote is set apart from the text that calls it, so it is a flow of its own."""
+    out: list[tuple[object, str]] = [(root, "text")]
 
     def visit(element) -> None:
-        skipped = not isinstance(element.tag, str) or element.tag in _SKIPPED
+        skipped = not isinstance(element.tag, str) or element.tag in _SKIPPED or _is_footnote(element)
         if not skipped:
             out.append((element, "text"))
             for child in element:
@@ -124,11 +131,18 @@ def _mark_notes(body) -> None:
 
 
 def refine(document_html: str) -> str:
-    """The print HTML with 和欧間 and 約物 spans added to the body's text, and notes marked."""
+    """The print HTML with 和欧間 and 約物 spans added to the body's text and to each footnote, and notes marked."""
     root = lxml.html.document_fromstring(document_html)
     body = root.find("body")
     _mark_notes(body)
-    segments = [(el, slot, (el.text if slot == "text" else el.tail) or "") for el, slot in _segments(body)]
+    footnotes = [element for element in body.iter("span") if _is_footnote(element)]
+    for flow in (body, *footnotes):
+        _refine_flow(flow)
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _refine_flow(root) -> None:
+    segments = [(el, slot, (el.text if slot == "text" else el.tail) or "") for el, slot in _segments(root)]
     flow = "".join(text for _, _, text in segments)
     pending = marks(flow)  # sorted by start: one pass over segments and marks together
     at, index = 0, 0
@@ -143,4 +157,3 @@ def refine(document_html: str) -> str:
         if local:
             _replace(element, slot, _spanned(text, local))
         at = end
-    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")

@@ -1,0 +1,61 @@
+"""Footnotes for the print edition: pandoc's Note inlines become WeasyPrint footnotes.
+
+pandoc's HTML writer collects notes into an endnotes section at the end of the document, with a back-link
+(↩, a glyph Noto CJK lacks). For print, each Note becomes ``<span class="footnote">…</span>`` where it was
+called; the stylesheet floats it to the foot of the page (``float: footnote``) and WeasyPrint numbers the
+call and the note. A note's blocks are set as one run of text: paragraphs and list items joined by line
+breaks, code as code.
+
+A heading that calls a note carries its text without the call in ``data-text``: the stylesheet makes that
+its bookmark and running head, which would otherwise end with the call's number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ast import plain_text, walk_blocks
+
+Node = dict[str, Any]
+NOTE_CLASS = "footnote"
+TEXT_ATTRIBUTE = "data-text"
+
+
+def note_inlines(blocks: list[Node]) -> list[Node]:
+    """A note's blocks as inlines: each paragraph, list item, line and code block, separated by line breaks."""
+    runs: list[list[Node]] = []
+    for block in walk_blocks(blocks):
+        kind, content = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            runs.append(content)
+        elif kind == "LineBlock":
+            runs.extend(content)
+        elif kind == "CodeBlock":
+            runs.append([{"t": "Code", "c": content}])
+    out: list[Node] = []
+    for index, run in enumerate(runs):
+        if index:
+            out.append({"t": "LineBreak"})
+        out.extend(run)
+    return out
+
+
+def as_footnotes(node: Any) -> Any:
+    """A copy of an AST (or any part of one) with every Note replaced by a ``footnote`` Span."""
+    if isinstance(node, list):
+        return [as_footnotes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("t") == "Note":
+        return {"t": "Span", "c": [["", [NOTE_CLASS], []], as_footnotes(note_inlines(node["c"]))]}
+    if node.get("t") == "Header" and _has_note(node["c"][2]):
+        level, (ident, classes, attributes), inlines = node["c"]
+        attributes = [*attributes, [TEXT_ATTRIBUTE, plain_text(inlines)]]
+        return {"t": "Header", "c": [level, [ident, classes, attributes], as_footnotes(inlines)]}
+    return {key: as_footnotes(value) for key, value in node.items()}
+
+
+def _has_note(node: Any) -> bool:
+    if isinstance(node, list):
+        return any(_has_note(item) for item in node)
+    return isinstance(node, dict) and (node.get("t") == "Note" or any(_has_note(value) for value in node.values()))
