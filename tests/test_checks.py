@@ -108,6 +108,23 @@ def test_columns_point_into_the_written_line():
     found = {(d.rule, d.line): d.column for d in diagnose(FIXTURES / "text.md")}
     assert found[("spaced-latin", 8)] == 4  # 生成 A I: the A
     assert found[("curly-quote", 37)] == 7
+    assert found[("tab", 33)] == 3  # 米国⇥民間: the tab
+    tabs = [d.column for d in diagnose(FIXTURES / "text.md") if d.rule == "tab" and d.line == 55]
+    assert tabs == [3, 6]
+
+
+@pytest.mark.parametrize(
+    "name, line, message",
+    [
+        ("dates.md", 50, "1912年8月1日 は 大正元年8月1日 のはずが 明治45年8月1日"),
+        ("dates.md", 56, "2024年度 は 令和6年度 のはずが 令和5年度"),
+        ("dates.md", 58, "1867年 は 明治より前 のはずが 明治元年"),
+        ("contents.md", 53, "目次の 第1節 は この後の節の見出しと対応 のはずが 対応する見出しなし"),
+        ("text.md", 67, "「 を閉じるのは 」 のはずが ）"),
+    ],
+)
+def test_message_says_what_was_expected(name, line, message):
+    assert message in [d.message for d in diagnose(FIXTURES / name) if d.line == line]
 
 
 def write(tmp_path: Path, front: str, body: str) -> Path:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from ..numbering import UNITS, UnitNumber
 from .model import Finding, expected_found
-from .view import Doc, Heading, Item, numbered
+from .view import GLYPHS, Doc, Heading, Item, numbered
 
 _MARKUP = re.compile(r"\*\*|__|\\(?=[^\w\s])")
-_GLYPHS = "◆◇●○■□・▶▷"
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ def _clean(text: str) -> str:
 
 
 def _entry(item: Item) -> Entry | None:
-    unit = numbered(_clean(item.text).lstrip(_GLYPHS + " \u3000"))
+    unit = numbered(_clean(item.text).lstrip(GLYPHS + " \u3000"))
     return Entry(item, unit) if unit and (unit.separator or not unit.title) else None
 
 

@@ -63,8 +63,8 @@ def soft_break(doc: Doc) -> Iterator[Finding]:
             continue
         for index in range(unit.first, unit.last):
             this, following = doc.lines[index].prose, doc.lines[index + 1].prose
-            if this.endswith("\\") or this.endswith("  ") or _NEW_BLOCK.match(following):
-                continue
+            if this.endswith("  ") or _NEW_BLOCK.match(following):
+                continue  # a hard break (two spaces; a trailing \ is not a Japanese character either)
             end, start = this.rstrip().rstrip("*_"), following.lstrip().lstrip("*_")
             if _wide(end[-1:]) and _wide(start[:1]):
                 line, col = doc.at(index, len(end) - 1, end[-1])

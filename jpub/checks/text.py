@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from .model import Finding, expected_found
-from .view import Doc, numbered
+from .view import GLYPHS, Doc, numbered
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u30fc々〆〇"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -16,7 +16,7 @@ _SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{1,4} )+[A-Z]{1,4}(?![A-Za-z0-9])
 _FULLWIDTH_GAP = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _FULLWIDTH_ALNUM = re.compile("[Ａ-Ｚａ-ｚ０-９]+")
 _HALFWIDTH_ALNUM = re.compile("[A-Za-z0-9]")
-_NUMBER_PREFIX = re.compile(r"^\s*(?:[-*+]\s+|#{1,6}\s+)?(?:\*\*)?第[0-9０-９〇一二三四五六七八九十百]+[部章節項](?:\*\*)? +")
+_NUMBER_PREFIX = re.compile(rf"^\s*(?:[-*+]\s+|#{{1,6}}\s+)?(?:[{GLYPHS}][ \u3000]*)?(?:\*\*)?第[0-9０-９〇一二三四五六七八九十百]+[部章節項](?:\*\*)? +")
 _CURLY = re.compile("“[^”\n]*”?|”")
 _SINGLE_CURLY = re.compile(f"‘[^’\n]*[{_CJK}][^’\n]*’")
 _PAIRS = {"「": "」", "『": "』", "（": "）", "【": "】", "〔": "〕", "［": "］"}
@@ -109,8 +109,9 @@ def tab(doc: Doc) -> Iterator[Finding]:
     for index, text in _prose(doc):
         indent = len(text) - len(text.lstrip("\t "))
         for column in (c for c in range(indent, len(text)) if text[c] == "\t"):
-            line, col = doc.at(index, column, text[max(0, column - 2) : column + 3] or None)
-            yield Finding(line, col, expected_found("本文中は", "表または空白", "タブ文字", "表が崩れて取り込まれた可能性"))
+            start = max(0, column - 2)  # the tab with what is around it, to find it in the written line
+            line, col = doc.at(index, start, text[start : column + 3])
+            yield Finding(line, col + column - start, expected_found("本文中は", "表または空白", "タブ文字", "表が崩れて取り込まれた可能性"))
 
 
 def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:

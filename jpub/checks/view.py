@@ -19,6 +19,7 @@ _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _ITEM = regions.ITEM
 _ROW = re.compile(r"^\s*\|")
 _DIV = re.compile(r"^\s*:::")
+GLYPHS = "◆◇●○■□・▶▷"  # marks that may stand before a number in a list item: - ◆ 第1章 …
 _PROSE_REFERENCE = "のにはをがとでへもや"  # 第1部の構成: a reference in prose, not a numbered title
 
 
