@@ -25,6 +25,8 @@ BEFORE_CALL = "この計画は市民の意見を踏まえて定めた"
 AFTER_CALL = "。以後の改定も同じ手順による。"
 PARAGRAPH_NOTE = "令和6年度の意見募集による。"
 CHANGED_NOTE = "令和7年度の意見募集による。"
+LONG_NOTE = "別冊の手引に書き方の例がある。手引は毎年度の改定に合わせて見直し、各課の担当者に配布している。問合せは情報政策課まで。"
+NOTES = (HEADING_NOTE, LONG_NOTE, PARAGRAPH_NOTE)
 
 SOURCE = f"""---
 title: 注と符号の確認
@@ -35,7 +37,7 @@ lang: ja
 
 # {HEADING}[^h]
 
-設定ファイルは `config.yaml` に書く。値を変えたら `make` を実行する。
+設定ファイルは `config.yaml` に書く。値を変えたら `make` を実行する[^l]。
 
 ```
 publish:
@@ -48,6 +50,7 @@ publish:
 
 [^h]: {HEADING_NOTE}
 [^p]: {PARAGRAPH_NOTE}
+[^l]: {LONG_NOTE}
 """
 STEM = "notes"
 CONFIGURED = ("Noto Serif CJK JP", "Noto Sans CJK JP", "Noto Sans Mono CJK JP")
@@ -93,14 +96,17 @@ def test_pdf_note_at_the_foot_of_the_page_that_calls_it(notes_build, call, note)
     lines = [squeezed(line) for line in pages[holding[0]].splitlines() if line.strip()]
     at = next(i for i, line in enumerate(lines) if note in line)
     assert at > next(i for i, line in enumerate(lines) if call in line), "the note comes after the text that calls it"
-    assert lines[at + 1 :] in ([], [str(holding[0] + 1)]), f"only the folio may follow the note: {lines[at + 1:]}"
+    rest = "".join(lines[at + 1 :])
+    for other in NOTES:
+        rest = rest.replace(other, "")
+    assert re.fullmatch(r"\d*", rest), f"only notes and the folio may follow the note: {rest}"
 
 
 def test_pdf_notes_are_numbered_through_the_document(notes_build):
     pages = page_texts(notes_build[1] / f"{STEM}.pdf")
     text = "\n".join(squeezed(line) for page in pages for line in page.splitlines())
-    assert f"1{HEADING_NOTE}" in text and f"2{PARAGRAPH_NOTE}" in text
-    assert f"{BEFORE_CALL}2{AFTER_CALL}" in text, "the call's number sits where the note was called"
+    assert f"1{HEADING_NOTE}" in text and f"3{PARAGRAPH_NOTE}" in text
+    assert f"{BEFORE_CALL}3{AFTER_CALL}" in text, "the call's number sits where the note was called"
 
 
 def test_pdf_heading_with_a_note_keeps_its_text_in_bookmark_and_running_head(notes_build):
@@ -109,6 +115,19 @@ def test_pdf_heading_with_a_note_keeps_its_text_in_bookmark_and_running_head(not
     page = next(text for text in page_texts(pdf) if HEADING_NOTE in squeezed(text))
     running_head = next(line for line in page.splitlines() if line.strip())
     assert squeezed(running_head) == squeezed(HEADING)
+
+
+def test_pdf_note_number_hangs_at_the_margin(notes_build):
+    """The number at the measure's left edge, a wrapped note's lines aligned after it."""
+    need_client("pdftotext", bool(which("pdftotext")), "word positions are read with poppler")
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(notes_build[1] / f"{STEM}.pdf"), "-"], capture_output=True, check=True).stdout.decode()
+    words = [(float(x), text) for x, text in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', layout)]
+    margin = min(x for x, _ in words)
+    first = next(i for i, (_, text) in enumerate(words) if text.startswith(LONG_NOTE[:6]))
+    number, start, wrapped = words[first - 1], words[first], words[first + 1]
+    assert number == (margin, "2"), (number, margin)
+    assert start[0] > margin and wrapped[0] == start[0], (start, wrapped)
+    assert squeezed(start[1] + wrapped[1]) == LONG_NOTE
 
 
 def test_pdf_uses_only_the_configured_faces_and_sets_code_in_the_monospace_one(notes_build):
@@ -134,7 +153,7 @@ def test_mono_font_setting_is_the_face_code_is_set_in(notes_build, tmp_path):
 def test_docx_and_html_carry_both_notes(notes_build):
     out = notes_build[1]
     for read in (readback.docx_notes_text(out / f"{STEM}.docx"), readback.html_notes_text(out / f"{STEM}.html")):
-        assert [squeezed(line) for line in read.splitlines() if line.strip()] == [HEADING_NOTE, PARAGRAPH_NOTE]
+        assert [squeezed(line) for line in read.splitlines() if line.strip()] == [HEADING_NOTE, LONG_NOTE, PARAGRAPH_NOTE]
     assert "↩" not in readback.html_notes_text(out / f"{STEM}.html")
 
 
