@@ -70,6 +70,20 @@ def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():
         assert re.search(rf"^\| `{re.escape(rule)}` \|", table, re.M), f"{rule} is missing from docs/rules.md"
 
 
+OTHER_IDS = ("source-missing", "source-unreadable", "source-encoding", "source-empty", "settings", "template-security", "template-error")
+OTHER_IDS += ("image", "raw-html", "pandoc", "font-missing", "harfbuzz-subset", "system-library")
+_FAMILY_ID = re.compile(r"[\"\[]((?:source|template|limit|verify|pdf)-[a-z-]+)[\"\]]")
+
+
+def test_every_other_diagnostic_id_is_in_the_rules_doc():
+    table = RULES_DOC.read_text(encoding="utf-8")
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "jpub").rglob("*.py"))
+    ids = set(OTHER_IDS) | set(_FAMILY_ID.findall(code))
+    for rule in sorted(ids):
+        assert f'"{rule}"' in code or f"[{rule}]" in code, f"{rule} is not emitted by jpub"
+        assert re.search(rf"^\| `{re.escape(rule)}` \|", table, re.M), f"{rule} is missing from docs/rules.md"
+
+
 def test_default_source_has_no_error_and_checks_fast():
     src, settings, _meta, variables = publication.read(DEFAULT_SOURCE)
     renderings = publication.render(src, variables, FORMATS)
