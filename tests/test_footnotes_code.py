@@ -221,7 +221,8 @@ def note(text: str) -> dict:
 
 
 def test_a_text_that_calls_notes_is_expected_piece_by_piece():
-    blocks = [{"t": "Para", "c": [{"t": "Str", "c": "前"}, note("注一"), {"t": "Strong", "c": [{"t": "Str", "c": "中"}, note("注二")]}, {"t": "Str", "c": "後"}]}]
+    strong = {"t": "Strong", "c": [{"t": "Str", "c": "中"}, note("注二")]}
+    blocks = [{"t": "Para", "c": [{"t": "Str", "c": "前"}, note("注一"), strong, {"t": "Str", "c": "後"}]}]
     assert verify.block_texts(blocks) == ["前", "中", "後"]
 
 
