@@ -23,7 +23,7 @@ def installed_families() -> frozenset[str]:
 
 def missing_fonts(settings: Settings) -> list[str]:
     families = installed_families()
-    return [font for font in (settings.serif_font, settings.sans_font) if font not in families]
+    return [font for font in (settings.serif_font, settings.sans_font, settings.mono_font) if font not in families]
 
 
 def check_pdf(settings: Settings, path: str, line: int) -> list[Diagnostic]:
