@@ -24,3 +24,23 @@ def test_image_in_every_edition(tmp_path):
     assert "data:image/png;base64," in (out / "doc.html").read_text(encoding="utf-8")
     drawn = {image.data for page in PdfReader(str(out / "doc.pdf")).pages for image in page.images}
     assert len(drawn) == 1  # WeasyPrint shares one image resource among the pages
+
+
+def test_pdf_figure_caption_is_centred_under_its_image(tmp_path):
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "chart.png").write_bytes(tiny_png())
+    source = tmp_path / "doc.md"
+    source.write_text("---\ntitle: T\n---\n# 第1章 図\n\n![研究公正の体制図](img/chart.png)\n\n本文。\n", encoding="utf-8")
+    assert cli.main(["pdf", "--source", str(source), "--out", str(tmp_path)]) == 0
+    reader = PdfReader(str(tmp_path / "doc.pdf"))
+    found: list[tuple[float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if "研究公正" in text:
+            found.append((cm[0] * tm[4] + cm[2] * tm[5] + cm[4], float(reader.pages[page].mediabox.width)))
+
+    for page in range(len(reader.pages)):
+        reader.pages[page].extract_text(visitor_text=visit)
+    ((x, width),) = found[:1]
+    caption_width = 8 * 9  # eight full-width characters at 9 pt
+    assert abs((x + caption_width / 2) - width / 2) < 6  # centred on the page's (symmetric) measure
