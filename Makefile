@@ -20,7 +20,7 @@ CHECKED  := $(OUT)/.$(STEM).checked
 
 # Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and
 # templates. Reading outputs back (verify, readback, pdfcheck) is not an input of any edition.
-READERS := jpub/verify.py jpub/readback.py jpub/pdfcheck.py
+READERS := jpub/verify.py jpub/expectations.py $(wildcard jpub/readback/*.py) jpub/pdfcheck.py
 COMMON  := $(shell find source -type f) pyproject.toml build.py \
            $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) \
            jpub/editions/__init__.py jpub/editions/fragments.py

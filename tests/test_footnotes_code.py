@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from jpub import pdfcheck, readback, verify
+from jpub import expectations, pdfcheck, readback, verify
 from jpub.editions.pdf_typography import refine
 
 from .conftest import build, need_client, which
@@ -223,7 +223,7 @@ def note(text: str) -> dict:
 def test_a_text_that_calls_notes_is_expected_piece_by_piece():
     strong = {"t": "Strong", "c": [{"t": "Str", "c": "中"}, note("注二")]}
     blocks = [{"t": "Para", "c": [{"t": "Str", "c": "前"}, note("注一"), strong, {"t": "Str", "c": "後"}]}]
-    assert verify.block_texts(blocks) == ["前", "中", "後"]
+    assert expectations.block_texts(blocks) == ["前", "中", "後"]
 
 
 def test_a_footnote_is_composed_apart_from_the_text_that_calls_it():
