@@ -329,3 +329,14 @@ def test_long_urls_and_wide_tables_stay_inside_the_measure(tmp_path):
     out = subprocess.run(["pdftotext", "-bbox", str(_build(tmp_path, source=_write(tmp_path, body))), "-"], capture_output=True, check=True).stdout.decode()
     right = max(float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', out))
     assert right <= 595.28 - 87.63 + 0.5
+
+
+def test_a_long_heading_breaks_between_phrases(seed_build):
+    pdf = _pdf(seed_build)
+    pages = {title: page for _, title, page in _outline_pages(pdf)}
+    page = pages["第2部 科学技術・イノベーション創出の振興に関して講じた施策"]
+    text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("第2部 科学技術"))
+    assert lines[start + 1] == "講じた施策"  # not 「…講じ」 / 「た施策」

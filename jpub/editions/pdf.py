@@ -13,7 +13,7 @@ import lxml.html
 from weasyprint import CSS, HTML
 
 from .. import shells
-from ..ast import Heading
+from ..ast import Heading, walk_blocks
 from ..fetching import SourceTreeFetcher
 from ..publication import Document, Publication
 from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
@@ -45,10 +45,30 @@ def cover_fit(cover_html: str) -> CoverFit:
     return CoverFit(any(n > COVER_LINE for n in lengths), lines <= COVER_LINES)
 
 
+def _phrased(inlines: list) -> list:
+    """A heading's words as unbreakable phrases, so 「…に関して講じた施策」 breaks between phrases, not inside one."""
+    out = []
+    for node in inlines:
+        if node["t"] == "Str":
+            out.extend({"t": "Span", "c": [["", ["phrase"], []], [{"t": "Str", "c": part}]]} if whole else {"t": "Str", "c": part}
+                       for part, whole in _display(node["c"]))
+        elif node["t"] in ("Emph", "Strong", "Span"):
+            content = node["c"]
+            out.append({"t": node["t"], "c": [content[0], _phrased(content[1])] if node["t"] == "Span" else _phrased(content)})
+        else:
+            out.append(node)
+    return out
+
+
 def print_document(pub: Publication) -> Document:
-    """The pdf rendering with its notes as footnotes set at the foot of the page, not as endnotes."""
+    """The pdf rendering with its notes as footnotes set at the foot of the page, not as endnotes, and its
+    headings broken only between phrases."""
     document = pub.documents["pdf"]
-    return dataclasses.replace(document, ast_json=json.dumps(as_footnotes(document.ast()), ensure_ascii=False))
+    tree = as_footnotes(document.ast())
+    for block in walk_blocks(tree["blocks"]):
+        if block["t"] == "Header":
+            block["c"][2] = _phrased(block["c"][2])
+    return dataclasses.replace(document, ast_json=json.dumps(tree, ensure_ascii=False))
 
 
 def print_html(pub: Publication) -> str:
