@@ -87,3 +87,17 @@ def test_warnings_are_shown_once_by_make(built_tree):
         source.write_text(before, encoding="utf-8")
     assert done.returncode == 0, done.stderr
     assert (done.stdout + done.stderr).count("[tab]") == 1
+
+
+def test_system_setup_without_root_prints_the_exact_command(tmp_path):
+    """As a user who is not root on a machine without the fonts, set-up says what to run and stops."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    for name, script in {"id": "echo 1000", "fc-list": "true", "ldconfig": "true", "apt-get": "echo apt-get must not run; exit 9"}.items():
+        (fake / name).write_text(f"#!/bin/sh\n{script}\n")
+        (fake / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "system-deps.sh")], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "sudo apt-get install -y fonts-noto-cjk libharfbuzz-subset0" in done.stderr
+    assert "must not run" not in done.stdout + done.stderr
