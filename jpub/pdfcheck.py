@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Protocol
 
 from lxml import etree
-from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from .diagnostics import Diagnostic
+from .readback.pdf import open_pdf, pdf_outline
 
 # JLReq 3.1.7 行頭禁則: closing brackets, hyphens, dividing punctuation, middle dots, full stops,
 # commas, iteration marks, the prolonged sound mark and small kana (cl-02 … cl-07, cl-09 … cl-11).
@@ -77,17 +77,7 @@ def read_lines(pdf: Path) -> list[Line]:
 
 def read_outline(pdf: Path) -> list[tuple[int, str]]:
     """The bookmarks as (depth, title), depth 1 at the top, in document order."""
-    found: list[tuple[int, str]] = []
-
-    def walk(items, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, str(item.title)))
-
-    walk(PdfReader(str(pdf)).outline, 1)
-    return found
+    return [(item.level, item.text) for item in pdf_outline(Path(pdf))]
 
 
 def _resolve(value):
@@ -118,7 +108,7 @@ def read_fonts(pdf: Path) -> dict[str, bool]:
         for xobject in (_resolve(resources.get("/XObject")) or {}).values():
             visit(_resolve(xobject).get("/Resources"))
 
-    for page in PdfReader(str(pdf)).pages:
+    for page in open_pdf(Path(pdf)).pages:
         visit(page.get("/Resources"))
     return fonts
 

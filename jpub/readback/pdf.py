@@ -3,6 +3,7 @@ heads, folios and list bullets left out), and the 目次 pages."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -10,23 +11,40 @@ from pypdf import PdfReader
 from . import ReadHeading, normalise
 
 
+@functools.lru_cache(maxsize=4)
+def _reader(path: str, _mtime_ns: int, _size: int) -> PdfReader:
+    return PdfReader(path)
+
+
+def open_pdf(path: Path) -> PdfReader:
+    """One parsed reader per file version: verify reads bookmarks, page texts and fonts of the same PDF."""
+    stat = Path(path).stat()
+    return _reader(str(path), stat.st_mtime_ns, stat.st_size)
+
+
 def pdf_outline(path: Path) -> list[ReadHeading]:
-    reader = PdfReader(str(path))
+    """The bookmarks as (depth, title), walking /First and /Next. pypdf's own ``outline`` also resolves
+    every destination to its page, which is quadratic in the page count (seconds on a long document)."""
+    root = open_pdf(path).trailer["/Root"].get_object()
     found: list[ReadHeading] = []
 
-    def walk(items, level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
+    def walk(parent, level: int) -> None:
+        item = parent.get("/First")
+        seen = 0
+        while item is not None and seen < 100_000:
+            item, seen = item.get_object(), seen + 1
+            found.append(ReadHeading(level, str(item.get("/Title", ""))))
+            if "/First" in item:
                 walk(item, level + 1)
-            else:
-                found.append(ReadHeading(level, item.title))
+            item = item.get("/Next")
 
-    walk(reader.outline, 1)
+    if "/Outlines" in root:
+        walk(root["/Outlines"].get_object(), 1)
     return found
 
 
 def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    return "\n".join(page.extract_text() or "" for page in open_pdf(path).pages)
 
 
 
@@ -98,7 +116,7 @@ def _page_body_text(page, parents, memo: dict) -> str:
 def pdf_page_texts(path: Path) -> list[str]:
     """Each page's body text: running headers, footers, page numbers and list bullets left out (read from the
     tagged structure; an untagged PDF gives each page's whole text)."""
-    reader = PdfReader(str(path))
+    reader = open_pdf(path)
     root = reader.trailer["/Root"].get_object()
     tree = root.get("/StructTreeRoot")
     table: dict[int, object] = {}
@@ -126,7 +144,7 @@ def pdf_toc_text(path: Path, pages: list[str] | None = None) -> str | None:
     start = next((i for i, t in enumerate(texts) if normalise(t).startswith(TOC_TITLE)), None)
     if start is None:
         return None
-    reader = PdfReader(str(path))
+    reader = open_pdf(path)
     first = next((item for item in reader.outline if not isinstance(item, list)), None)
     end = reader.get_destination_page_number(first) if first is not None else start + 1
     return "\n".join(texts[start : max(end, start + 1)])
