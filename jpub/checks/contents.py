@@ -94,14 +94,15 @@ def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterato
     for entry in entries:
         line, column = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
         if not wanted:
-            yield Finding(line, column, expected_found(f"目次の {entry.unit.label} は", f"この後の{unit}の見出しと対応", "対応する見出しなし"))
+            subject = f"本文中の目次（箇条書き）の {entry.unit.label} は"
+            yield Finding(line, column, expected_found(subject, f"この後の{unit}の見出しと対応", "対応する見出しなし"))
             continue
         values = [w.value for w in wanted]
         if j < len(wanted) and entry.unit.value == wanted[j].value:
             match = j
         else:
-            subject = f"目次の {previous} の次は" if previous else "目次の最初は"
-            shown = wanted[j].label if j < len(wanted) else "目次の終わり"
+            subject = f"本文中の目次（箇条書き）の {previous} の次は" if previous else "本文中の目次（箇条書き）の最初は"
+            shown = wanted[j].label if j < len(wanted) else "箇条書きの終わり"
             yield Finding(line, column, expected_found(subject, shown, entry.unit.label))
             match = values.index(entry.unit.value, j) if entry.unit.value in values[j:] else -1
         previous = entry.unit.label
@@ -110,9 +111,9 @@ def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterato
             continue
         title, written = _clean(wanted[match].title), _clean(entry.unit.title)
         if title != written:
-            yield Finding(line, column, expected_found(f"目次の {entry.unit.label} の題名は", f"「{title}」", f"「{written}」"))
+            yield Finding(line, column, expected_found(f"本文中の目次（箇条書き）の {entry.unit.label} の題名は", f"「{title}」", f"「{written}」"))
         j = match + 1
     if wanted and j < len(wanted):
         entry = entries[-1]
         line, column = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
-        yield Finding(line, column, expected_found(f"目次の {entry.unit.label} の次は", wanted[j].label, "目次の終わり"))
+        yield Finding(line, column, expected_found(f"本文中の目次（箇条書き）の {entry.unit.label} の次は", wanted[j].label, "箇条書きの終わり"))
