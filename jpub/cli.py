@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from . import checks, diagnostics, limits, preflight, publication, templating
+from . import checks, diagnostics, gcpause, limits, preflight, publication, templating
 from .errors import DocumentError
 from .outputs import write_atomically
 from .templating import FORMATS
@@ -134,11 +134,12 @@ def render_editions(pub: publication.Publication, editions: list[str]) -> dict[s
         data = EDITIONS[name].render(pub)
         return name, data, time.perf_counter() - begin
 
-    if len(editions) == 1:
-        results = [one(editions[0])]
-    else:
-        with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-            results = list(pool.map(one, editions))
+    with gcpause.paused():
+        if len(editions) == 1:
+            results = [one(editions[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(editions)) as pool:
+                results = list(pool.map(one, editions))
     return {name: (data, seconds) for name, data, seconds in results}
 
 

@@ -340,3 +340,25 @@ def test_a_long_heading_breaks_between_phrases(seed_build):
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     start = next(i for i, line in enumerate(lines) if line.startswith("第2部 科学技術"))
     assert lines[start + 1] == "講じた施策"  # not 「…講じ」 / 「た施策」
+
+
+def test_a_heading_that_fits_on_one_line_gets_no_phrase_spans(tmp_path):
+    """Phrase spans only where a heading can break: they cost layout time on every heading that has them."""
+    from jpub.editions import pdf as pdf_edition
+
+    short = "第1章 短い見出し"
+    long = "第2章 科学技術・イノベーション創出の振興に関して講じた施策の全体像"
+    pub = publication.prepare(_write(tmp_path, f"# {short}\n\n本文。\n\n# {long}\n\n本文。\n"), ["pdf"])
+    html = pdf_edition.print_html(pub)
+    short_h, long_h = re.findall(r"<h1[^>]*>(.*?)</h1>", html.split("<main>")[1], re.S)
+    assert 'class="phrase"' not in short_h
+    assert 'class="phrase"' in long_h
+
+
+@pytest.mark.parametrize(("role", "fits", "breaks"), [("part", 24, 25), ("chapter", 29, 30), ("section", 35, 36), ("item", 40, 41)])
+def test_heading_one_line_capacity(role, fits, breaks):
+    """At most as many full-width characters as the measure holds at the heading's size, less its rule and padding."""
+    from jpub.editions.pdf_layout import HEADINGS
+
+    assert HEADINGS[role].fits_one_line("字" * fits)
+    assert not HEADINGS[role].fits_one_line("字" * breaks)

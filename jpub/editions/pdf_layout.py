@@ -62,3 +62,31 @@ class Grid:
 
 
 GRID = Grid()
+
+
+@dataclass(frozen=True)
+class HeadingStyle:
+    """A heading role's size, and what its rule and padding take from the measure on the left."""
+
+    size_pt: float
+    indent_pt: float = 0.0
+
+    def fits_one_line(self, text: str, grid: Grid = GRID) -> bool:
+        """Whether ``text`` fits on one line even if every character were a full em wide (Latin letters and
+        palt punctuation are narrower), so it can never break and needs no phrase spans."""
+        return len(text) * self.size_pt <= grid.measure_mm / MM_PER_PT - self.indent_pt
+
+
+# By role, not level: 部 (any level above 章), 章, 節, and 項 and below. The stylesheet takes its sizes from here.
+HEADINGS = {
+    "part": HeadingStyle(17.0),
+    "chapter": HeadingStyle(14.0, indent_pt=3 / MM_PER_PT + 3.0),  # padding-left 3mm, border-left 3pt
+    "section": HeadingStyle(12.0),
+    "item": HeadingStyle(10.5),
+}
+
+
+def heading_role(level: int, chapter_level: int) -> str:
+    if level < chapter_level:
+        return "part"
+    return {chapter_level: "chapter", chapter_level + 1: "section"}.get(level, "item")

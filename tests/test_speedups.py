@@ -1,0 +1,75 @@
+"""What keeps the build linear in the document's length: pydyf's page list cached, full collections held off
+while rendering, and a CLI that leaves without tearing the heap down — each still correct."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+
+import pydyf
+
+from jpub import cli, gcpause
+from jpub.editions import pdf_pydyf
+
+from .conftest import DEFAULT_SOURCE, ROOT
+
+
+def _pdf_with_pages(count: int) -> pydyf.PDF:
+    pdf = pydyf.PDF()
+    for _ in range(count):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    return pdf
+
+
+def test_page_references_are_built_once_per_page_count():
+    pdf_pydyf.install()
+    pdf = _pdf_with_pages(3)
+    first = pdf.page_references
+    assert first is pdf.page_references  # cached: not rebuilt for every structure element
+    assert first == pdf_pydyf._ORIGINAL.fget(pdf)
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4  # a page added is seen
+    assert pdf.page_references == pdf_pydyf._ORIGINAL.fget(pdf)
+
+
+def test_page_references_are_per_document():
+    pdf_pydyf.install()
+    one, two = _pdf_with_pages(2), _pdf_with_pages(5)
+    assert len(one.page_references) == 2 and len(two.page_references) == 5
+
+
+def test_full_collections_are_held_off_while_rendering_and_restored_after():
+    before = gc.get_threshold()
+    with gcpause.paused():
+        assert gc.get_threshold() == gcpause.RENDERING_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_editions_render_with_full_collections_held_off(monkeypatch):
+    from jpub import editions
+
+    seen = []
+
+    def spy(pub):
+        seen.append(gc.get_threshold())
+        return b""
+
+    monkeypatch.setitem(editions.EDITIONS, "html", editions.Edition("html", ".html", spy))
+    cli.render_editions(object(), ["html"])
+    assert seen == [gcpause.RENDERING_THRESHOLDS]
+
+
+def test_build_py_flushes_everything_before_it_leaves(tmp_path):
+    """build.py ends with os._exit: what it printed to a pipe must all have been written first."""
+    source = tmp_path / "doc.md"
+    source.write_text(DEFAULT_SOURCE.read_text(encoding="utf-8") + "\n生成A Iの活用を進める。\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--format", "json", "--source", str(source)],
+                          capture_output=True, text=True, cwd=ROOT,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})  # buffered, as for users
+    found = json.loads(done.stdout)  # complete JSON, not cut off at a buffer boundary
+    assert found and "check:" in done.stderr
