@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import checks, diagnostics, gcpause, limits, preflight, publication, templating
+from . import checks, diagnostics, forked, gcpause, limits, preflight, publication, templating
 from .errors import DocumentError
 from .outputs import write_atomically
 from .templating import FORMATS
@@ -85,7 +86,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     src, settings, meta, variables = publication.read(source, overrides)
     editions = [t for t in targets if t in FORMATS]
     # WeasyPrint's import (half a second of loading libraries) overlaps the checks and pandoc's parse
-    weasyprint_ready = _background(preflight.import_weasyprint) if "pdf" in editions else None
+    weasyprint_ready = _Background(preflight.import_weasyprint) if "pdf" in editions else None
     renderings = publication.render(src, variables, FORMATS)
     # verify alone reads the built files back; the checks belong to check and to building
     checking = bool(editions) or "check" in targets
@@ -97,7 +98,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
         return 1
     if editions:
         if weasyprint_ready is not None:
-            weasyprint_ready.result()
+            weasyprint_ready.wait()
         pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
         publish(pub, args.out)
     if "verify" in targets:
@@ -107,11 +108,25 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     return 0
 
 
-def _background(task) -> Future:
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(task)
-    pool.shutdown(wait=False)
-    return future
+class _Background(threading.Thread):
+    """A task started now and waited for later; waiting joins the thread, so none is left running when the
+    editions fork (forking a process with threads running risks the child inheriting a held lock)."""
+
+    def __init__(self, task: Callable[[], None]):
+        super().__init__(daemon=True)
+        self._task, self._error = task, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._task()
+        except BaseException as exc:  # raised again in the thread that waits
+            self._error = exc
+
+    def wait(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 def publish(pub: publication.Publication, out: Path) -> None:
@@ -126,7 +141,27 @@ def publish(pub: publication.Publication, out: Path) -> None:
 
 
 def render_editions(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
-    """Render the editions side by side (pandoc runs while WeasyPrint lays out): name → (bytes, seconds)."""
+    """Render the editions side by side: name → (bytes, seconds).
+
+    WeasyPrint lays the PDF out in this process while the Word and web editions render in a forked copy of
+    it, on another core. In threads they would wait for WeasyPrint's turn at the interpreter lock (only
+    pandoc runs apart), slowing the PDF by as much as they take. Where the platform does not fork, threads.
+    """
+    with gcpause.paused():
+        if "pdf" in editions and len(editions) > 1 and forked.available():
+            beside = forked.Forked(lambda: _in_threads(pub, [name for name in editions if name != "pdf"]))
+            try:
+                results = _in_threads(pub, ["pdf"])
+            except BaseException:
+                beside.cancel()
+                raise
+            results.update(beside.result())
+        else:
+            results = _in_threads(pub, editions)
+    return {name: results[name] for name in editions}
+
+
+def _in_threads(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
     from .editions import EDITIONS
 
     def one(name: str) -> tuple[str, bytes, float]:
@@ -134,12 +169,11 @@ def render_editions(pub: publication.Publication, editions: list[str]) -> dict[s
         data = EDITIONS[name].render(pub)
         return name, data, time.perf_counter() - begin
 
-    with gcpause.paused():
-        if len(editions) == 1:
-            results = [one(editions[0])]
-        else:
-            with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-                results = list(pool.map(one, editions))
+    if len(editions) == 1:
+        results = [one(editions[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(editions)) as pool:
+            results = list(pool.map(one, editions))
     return {name: (data, seconds) for name, data, seconds in results}
 
 

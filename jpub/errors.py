@@ -12,6 +12,9 @@ class DocumentError(Exception):
         self.diagnostics = diagnostics
         super().__init__("\n".join(d.format() for d in diagnostics))
 
+    def __reduce__(self):  # rebuilt from its diagnostics when it comes back from a forked child
+        return (type(self), (self.diagnostics,))
+
     @classmethod
     def at(cls, path: str, line: int, message: str, rule: str, column: int = 0) -> DocumentError:
         return cls([Diagnostic(path, line, column, "error", rule, message)])

@@ -1,0 +1,77 @@
+"""A task in a forked child: its result, its exceptions, its death and its cancelling all reach the parent."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from jpub import cli, forked
+from jpub.errors import DocumentError
+
+pytestmark = pytest.mark.skipif(not forked.available(), reason="this platform does not fork: the editions render in threads")
+
+
+def test_the_result_comes_back_from_another_process():
+    parent = os.getpid()
+    assert forked.Forked(lambda: (os.getpid(), b"\x00" * 300_000)).result()[0] != parent  # more than a pipe's buffer
+
+
+def test_a_document_error_comes_back_with_its_diagnostics():
+    def fail():
+        raise DocumentError.at("doc.md", 7, "書き出しに失敗", "test-failure")
+
+    with pytest.raises(DocumentError) as caught:
+        forked.Forked(fail).result()
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.path, diagnostic.line, diagnostic.rule) == ("doc.md", 7, "test-failure")
+
+
+def test_an_exception_that_does_not_pickle_comes_back_as_its_traceback():
+    class Local(Exception):  # defined in a function: pickle cannot find it again
+        pass
+
+    def fail():
+        raise Local("内部の失敗")
+
+    with pytest.raises(RuntimeError, match="内部の失敗"):
+        forked.Forked(fail).result()
+
+
+def test_a_child_that_dies_is_reported():
+    with pytest.raises(forked.ChildFailed, match="終了コード 3"):
+        forked.Forked(lambda: os._exit(3)).result()
+
+
+def test_cancel_stops_the_child():
+    begin = time.monotonic()
+    child = forked.Forked(lambda: time.sleep(30))
+    child.cancel()
+    assert time.monotonic() - begin < 10
+
+
+def test_word_and_web_editions_render_beside_the_pdf_in_another_process(monkeypatch):
+    from jpub import editions
+
+    for name in ("pdf", "docx", "html"):
+        monkeypatch.setitem(editions.EDITIONS, name, editions.Edition(name, "." + name, lambda pub: str(os.getpid()).encode()))
+    done = cli.render_editions(object(), ["pdf", "docx", "html"])
+    assert list(done) == ["pdf", "docx", "html"]
+    pids = {name: int(data) for name, (data, _) in done.items()}
+    assert pids["pdf"] == os.getpid()
+    assert pids["docx"] == pids["html"] != os.getpid()
+
+
+def test_when_the_pdf_fails_its_error_is_reported_and_the_child_is_stopped(monkeypatch):
+    from jpub import editions
+
+    def broken(pub):
+        raise DocumentError.at("doc.md", 1, "PDF の失敗", "test-failure")
+
+    monkeypatch.setitem(editions.EDITIONS, "pdf", editions.Edition("pdf", ".pdf", broken))
+    monkeypatch.setitem(editions.EDITIONS, "docx", editions.Edition("docx", ".docx", lambda pub: time.sleep(30) or b""))
+    begin = time.monotonic()
+    with pytest.raises(DocumentError, match="PDF の失敗"):
+        cli.render_editions(object(), ["pdf", "docx"])
+    assert time.monotonic() - begin < 10  # the Word edition's child was not waited for
