@@ -25,7 +25,7 @@ import docx.opc.exceptions
 import lxml.etree
 import pypdf.errors
 
-from . import diagnostics, publication, readback
+from . import diagnostics, forked, publication, readback
 from .diagnostics import Diagnostic
 from .editions import EDITIONS
 from .expectations import Expected, expected
@@ -240,31 +240,52 @@ READERS: dict[str, EditionReader] = {
 }
 
 
-def verify_edition(fmt: str, path: Path, want: Expected, src_display: str) -> list[Diagnostic]:
+def verify_edition(fmt: str, path: Path, want: Expected, src_display: str, *, main: bool = True, extra: bool = True) -> list[Diagnostic]:
+    """The edition's headings, texts, notes and contents (``main``), and its own further checks (``extra``)."""
     report = _Report(path, src_display, want.document)
     if not path.is_file():
-        report.error("verify-output", "出力がありません（先に build.py でビルドしてください）")
+        if main:
+            report.error("verify-output", "出力がありません（先に build.py でビルドしてください）")
         return report.found
     reader = READERS[fmt]
     try:
-        compare_lists(report, "verify-headings", "見出し", want.headings, reader.headings(path))
-        compare_texts(report, want.texts, reader.text(path))
-        if want.notes:
-            compare_texts(report, want.notes, reader.notes(path), "注の本文")
-        reader.toc(report, path, want)
-        report.found.extend(reader.extra(path, want))
+        if main:
+            compare_lists(report, "verify-headings", "見出し", want.headings, reader.headings(path))
+            compare_texts(report, want.texts, reader.text(path))
+            if want.notes:
+                compare_texts(report, want.notes, reader.notes(path), "注の本文")
+            reader.toc(report, path, want)
+        if extra:
+            report.found.extend(reader.extra(path, want))
     except UNREADABLE as exc:
         report.error("verify-output", f"読み込めません（{type(exc).__name__}: {exc}）")
     return report.found
 
 
 def verify(source: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> list[Diagnostic]:
+    """Every edition read back. Reading the PDF's pages is the longest part, so where the process can fork
+    it runs here while a forked child reads the other editions and runs the PDF's post-build checks."""
     pub = publication.prepare(source, formats)
-    found: list[Diagnostic] = []
-    for fmt in formats:
-        path = out / f"{source.stem}{EDITIONS[fmt].suffix}"
-        found.extend(verify_edition(fmt, path, expected(pub, fmt), pub.source.display))
-    return found
+    display = pub.source.display
+    jobs = [(fmt, out / f"{source.stem}{EDITIONS[fmt].suffix}", expected(pub, fmt)) for fmt in formats]
+
+    def rest() -> dict[str, list[Diagnostic]]:
+        return {fmt: verify_edition(fmt, path, want, display, main=fmt != "pdf") for fmt, path, want in jobs}
+
+    if "pdf" in formats and len(formats) > 1 and forked.available():
+        beside = forked.Forked(rest)
+        try:
+            pdf_main = {fmt: verify_edition(fmt, path, want, display, extra=False) for fmt, path, want in jobs if fmt == "pdf"}
+        except BaseException:
+            beside.cancel()
+            raise
+        others = beside.result()
+        if any(d.rule == "verify-output" for d in pdf_main.get("pdf", [])):
+            others["pdf"] = []  # an unreadable PDF is named once, as when its checks stop at the first failure
+        by_format = {fmt: pdf_main.get(fmt, []) + others.get(fmt, []) for fmt in formats}
+    else:
+        by_format = {fmt: verify_edition(fmt, path, want, display) for fmt, path, want in jobs}
+    return [d for fmt in formats for d in by_format[fmt]]
 
 
 def run(source: Path, out: Path) -> int:

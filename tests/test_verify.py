@@ -255,3 +255,38 @@ def test_heading_diff(want, got, messages):
     report = verify._Report(Path("out/x.pdf"), "x.md", None)
     verify.compare_lists(report, "verify-headings", "見出し", tuple(ReadHeading(*w) for w in want), [ReadHeading(*g) for g in got])
     assert sorted(d.message for d in report.found) == sorted(messages)
+
+
+# --- where the reading happens ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tamper", [docx_heading_edited, output_truncated, pdf_from_modified_source], ids=lambda f: f.__name__)
+def test_forked_and_sequential_reading_find_the_same(tamper, seed_build, tmp_path, monkeypatch):
+    """The PDF read here and the rest in a forked child, or all in one process: the same diagnostics, in order."""
+    out = copy_outputs(seed_build, tmp_path)
+    tamper(out, tmp_path)
+    side_by_side = verify.verify(DEFAULT_SOURCE, out)
+    monkeypatch.setattr(verify.forked, "available", lambda: False)
+    assert verify.verify(DEFAULT_SOURCE, out) == side_by_side
+    assert side_by_side
+
+
+def test_the_other_editions_are_read_beside_the_pdf(seed_build, tmp_path, monkeypatch):
+    """Reading the PDF's pages takes longest: the Word and web editions are read in another process meanwhile."""
+    import os
+
+    from jpub import forked
+
+    if not forked.available():
+        pytest.skip("this platform does not fork: verify reads the editions one after another")
+    seen = tmp_path / "pids"
+    original = verify.READERS["docx"]
+
+    def headings(path):
+        with open(seen, "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()}\n")
+        return original.headings(path)
+
+    monkeypatch.setitem(verify.READERS, "docx", verify.EditionReader(headings, original.text, original.toc, original.notes))
+    assert verify.verify(DEFAULT_SOURCE, seed_build) == []
+    assert seen.read_text(encoding="utf-8").split() != [str(os.getpid())]
