@@ -55,59 +55,6 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagnostics.Diagnostic], dict | None]:
-    """Limits first (pathological input stops there), then the checks and pandoc's one parse (whose
-    raw-HTML policy reports what it drops), then what the PDF needs. Returns the parse for the editions."""
-    found = [d for r in renderings.values() for d in limits.check(r, src.display)]
-    documents = None
-    if not found:
-        found = checks.run(src, renderings, settings)
-        documents = publication.parse(renderings, src.display, src.path.parent)
-        found += [note for document in documents.values() for note in document.notes]
-    if "pdf" in editions:
-        found += preflight.check_pdf(settings, src.display, templating.front_key_line(src, "publish"))
-    return diagnostics.sort(found), documents
-
-
-def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
-    """check prints to stdout (text or JSON) and a count on stderr; a build prints its diagnostics on stderr."""
-    if "check" in targets:
-        sys.stdout.write(diagnostics.as_json(found) if args.format == "json" else diagnostics.as_text(found))
-        errors = sum(d.severity == "error" for d in found)
-        _log(f"check: エラー {errors} 件、警告 {len(found) - errors} 件")
-    else:
-        shown = [d for d in found if d.severity == "error"] if args.quiet else found
-        sys.stderr.write(diagnostics.as_text(shown))
-
-
-def build(args: argparse.Namespace, targets: list[str]) -> int:
-    source = args.source or default_source()
-    overrides = {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks}
-    src, settings, meta, variables = publication.read(source, overrides)
-    editions = [t for t in targets if t in FORMATS]
-    # WeasyPrint's import (half a second of loading libraries) overlaps the checks and pandoc's parse
-    weasyprint_ready = _Background(preflight.import_weasyprint) if "pdf" in editions else None
-    renderings = publication.render(src, variables, FORMATS)
-    # verify alone reads the built files back; the checks belong to check and to building
-    checking = bool(editions) or "check" in targets
-    found, documents = diagnose(src, renderings, settings, editions) if checking else ([], None)
-    report(found, args, targets)
-    if diagnostics.has_errors(found):
-        if editions:
-            _log(KEPT)
-        return 1
-    if editions:
-        if weasyprint_ready is not None:
-            weasyprint_ready.wait()
-        pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
-        publish(pub, args.out)
-    if "verify" in targets:
-        from . import verify
-
-        return verify.run(source, args.out)
-    return 0
-
-
 class _Background(threading.Thread):
     """A task started now and waited for later; waiting joins the thread, so none is left running when the
     editions fork (forking a process with threads running risks the child inheriting a held lock)."""
@@ -127,6 +74,77 @@ class _Background(threading.Thread):
         self.join()
         if self._error is not None:
             raise self._error
+
+
+def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagnostics.Diagnostic], dict | None, _Background | None]:
+    """Limits first (pathological input stops there), then the checks, what the PDF needs, and pandoc's one
+    parse (whose raw-HTML policy reports what it drops). Returns the diagnostics, the parse for the editions,
+    and WeasyPrint's import under way when the PDF is to be built.
+
+    For the PDF the checks run in a forked child while this process parses and imports WeasyPrint (half a
+    second of loading libraries): in threads the import and the checks would take turns at one interpreter
+    lock. The child is forked before the import's thread starts.
+    """
+    found = [d for r in renderings.values() for d in limits.check(r, src.display)]
+    pdf = "pdf" in editions
+    stopped = bool(found)
+
+    def checked() -> list[diagnostics.Diagnostic]:
+        more = [] if stopped else checks.run(src, renderings, settings)
+        if pdf:
+            more += preflight.check_pdf(settings, src.display, templating.front_key_line(src, "publish"))
+        return more
+
+    if stopped:
+        return diagnostics.sort(found + checked()), None, None
+    pending = forked.Forked(checked) if pdf and forked.available() else None
+    weasyprint = _Background(preflight.import_weasyprint) if pdf else None
+    try:
+        documents = publication.parse(renderings, src.display, src.path.parent)
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    found = pending.result() if pending is not None else checked()
+    found += [note for document in documents.values() for note in document.notes]
+    return diagnostics.sort(found), documents, weasyprint
+
+
+def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
+    """check prints to stdout (text or JSON) and a count on stderr; a build prints its diagnostics on stderr."""
+    if "check" in targets:
+        sys.stdout.write(diagnostics.as_json(found) if args.format == "json" else diagnostics.as_text(found))
+        errors = sum(d.severity == "error" for d in found)
+        _log(f"check: エラー {errors} 件、警告 {len(found) - errors} 件")
+    else:
+        shown = [d for d in found if d.severity == "error"] if args.quiet else found
+        sys.stderr.write(diagnostics.as_text(shown))
+
+
+def build(args: argparse.Namespace, targets: list[str]) -> int:
+    source = args.source or default_source()
+    overrides = {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks}
+    src, settings, meta, variables = publication.read(source, overrides)
+    editions = [t for t in targets if t in FORMATS]
+    renderings = publication.render(src, variables, FORMATS)
+    # verify alone reads the built files back; the checks belong to check and to building
+    checking = bool(editions) or "check" in targets
+    found, documents, weasyprint_ready = diagnose(src, renderings, settings, editions) if checking else ([], None, None)
+    report(found, args, targets)
+    if diagnostics.has_errors(found):
+        if editions:
+            _log(KEPT)
+        return 1
+    if editions:
+        if weasyprint_ready is not None:
+            weasyprint_ready.wait()
+        pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
+        publish(pub, args.out)
+    if "verify" in targets:
+        from . import verify
+
+        return verify.run(source, args.out)
+    return 0
 
 
 def publish(pub: publication.Publication, out: Path) -> None:

@@ -75,3 +75,39 @@ def test_when_the_pdf_fails_its_error_is_reported_and_the_child_is_stopped(monke
     with pytest.raises(DocumentError, match="PDF の失敗"):
         cli.render_editions(object(), ["pdf", "docx"])
     assert time.monotonic() - begin < 10  # the Word edition's child was not waited for
+
+
+def test_the_checks_run_in_a_child_while_weasyprint_is_imported(tmp_path, monkeypatch):
+    """Building the PDF: the checks in a forked child, the parse and WeasyPrint's import here. Without the PDF
+    there is no import to overlap, and the checks run in this process."""
+    from jpub import publication
+    from jpub.templating import FORMATS
+
+    from .conftest import DEFAULT_SOURCE
+
+    seen = tmp_path / "pid"
+    real = cli.checks.run
+
+    def spy(*args):
+        seen.write_text(str(os.getpid()), encoding="utf-8")
+        return real(*args)
+
+    monkeypatch.setattr(cli.checks, "run", spy)
+    src, settings, _meta, variables = publication.read(DEFAULT_SOURCE)
+    renderings = publication.render(src, variables, FORMATS)
+    found, documents, weasyprint = cli.diagnose(src, renderings, settings, ["pdf", "docx"])
+    weasyprint.wait()
+    assert int(seen.read_text(encoding="utf-8")) != os.getpid()
+    assert found == [] and set(documents) == set(FORMATS)
+    found, _, weasyprint = cli.diagnose(src, renderings, settings, ["docx"])
+    assert weasyprint is None and int(seen.read_text(encoding="utf-8")) == os.getpid()
+
+
+def test_an_error_found_by_the_checks_in_the_child_stops_the_build(tmp_path, capsys):
+    source = tmp_path / "doc.md"
+    source.write_text("---\ntitle: 試験\nauthor: 試験省\ndate: 2024-04-01\nlang: ja\n---\n\n# 第1章 はじめに\n\n本文。\n\n# 第3章 飛んだ番号\n\n本文。\n",
+                      encoding="utf-8")
+    assert cli.main(["pdf", "--source", str(source), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{source}:12:3: error: 第1章 の次は 第2章 のはずが 第3章" in err
+    assert not (tmp_path / "out").exists()
