@@ -218,6 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.targets or any(t in FORMATS for t in args.targets):
             _log(KEPT)
         return 1
+    except KeyboardInterrupt:
+        _log("build.py: 中断しました（既存の出力はそのままです）")
+        return 130
     except RecursionError:
         if args is not None and args.debug:
             raise

@@ -15,6 +15,8 @@ import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from .errors import DocumentError
+
 T = TypeVar("T")
 
 
@@ -22,8 +24,9 @@ def available() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
-class ChildFailed(RuntimeError):
-    """The child died before it could send anything (killed, out of memory, a crash in a C library)."""
+class ChildFailed(DocumentError):
+    """The child died before it could send anything (killed, out of memory, a crash in a C library):
+    reported as a diagnostic like any other failure of the environment, not as a traceback."""
 
 
 class Forked(Generic[T]):
@@ -43,7 +46,8 @@ class Forked(Generic[T]):
             data = pipe.read()
         _, status = os.waitpid(self._pid, 0)
         if not data:
-            raise ChildFailed(f"子プロセスが結果を返さずに終了しました（{_describe(status)}）")
+            message = f"子プロセスが結果を返さずに終了しました（{_describe(status)}。メモリ不足などで強制終了された可能性があります）"
+            raise ChildFailed.at("build.py", 0, message, "child-process")
         ok, value = pickle.loads(data)
         if ok:
             return value

@@ -111,3 +111,41 @@ def test_an_error_found_by_the_checks_in_the_child_stops_the_build(tmp_path, cap
     err = capsys.readouterr().err
     assert f"{source}:12:3: error: 第1章 の次は 第2章 のはずが 第3章" in err
     assert not (tmp_path / "out").exists()
+
+
+def _built(tmp_path):
+    from .conftest import DEFAULT_SOURCE
+
+    out = tmp_path / "out"
+    assert cli.main(["--source", str(DEFAULT_SOURCE), "--out", str(out), "--quiet"]) == 0
+    return DEFAULT_SOURCE, out, {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_a_child_that_dies_in_a_build_is_a_diagnostic_and_keeps_the_outputs(tmp_path, capsys, monkeypatch):
+    from jpub import editions
+
+    source, out, before = _built(tmp_path)
+    monkeypatch.setitem(editions.EDITIONS, "docx", editions.Edition("docx", ".docx", lambda pub: os._exit(9)))
+    assert cli.main(["--source", str(source), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "build.py: error: 子プロセスが結果を返さずに終了しました（終了コード 9" in err and "[child-process]" in err
+    assert "Traceback" not in err and "既存の出力はそのまま" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_interrupted_build_stops_cleanly_and_keeps_the_outputs(tmp_path, capsys, monkeypatch):
+    from jpub import editions
+
+    source, out, before = _built(tmp_path)
+
+    def interrupted(pub):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(editions.EDITIONS, "pdf", editions.Edition("pdf", ".pdf", interrupted))
+    monkeypatch.setitem(editions.EDITIONS, "docx", editions.Edition("docx", ".docx", lambda pub: time.sleep(30) or b""))
+    begin = time.monotonic()
+    assert cli.main(["--source", str(source), "--out", str(out)]) == 130
+    assert time.monotonic() - begin < 15  # the Word edition's child was stopped, not waited for
+    err = capsys.readouterr().err
+    assert "中断しました" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
