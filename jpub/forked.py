@@ -67,6 +67,7 @@ def _run_and_send(task: Callable[[], object], fd: int) -> None:
     try:
         outcome = (True, task())
     except BaseException as exc:  # everything goes back to the parent, which decides
+        exc.add_note("子プロセス内のトレースバック:\n" + "".join(traceback.format_tb(exc.__traceback__)))  # for --debug
         outcome = (False, exc)
     try:
         data = pickle.dumps(outcome)

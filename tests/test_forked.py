@@ -149,3 +149,12 @@ def test_an_interrupted_build_stops_cleanly_and_keeps_the_outputs(tmp_path, caps
     err = capsys.readouterr().err
     assert "中断しました" in err and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_exception_from_the_child_carries_its_traceback_for_debugging():
+    def deep_in_the_child():
+        raise ValueError("壊れた値")
+
+    with pytest.raises(ValueError, match="壊れた値") as caught:
+        forked.Forked(deep_in_the_child).result()
+    assert any("deep_in_the_child" in note for note in caught.value.__notes__)
