@@ -57,7 +57,8 @@ def _log(message: str) -> None:
 
 class _Background(threading.Thread):
     """A task started now and waited for later; waiting joins the thread, so none is left running when the
-    editions fork (forking a process with threads running risks the child inheriting a held lock)."""
+    editions fork after it (forking a process with threads running risks the child inheriting a held lock).
+    A build stopped by an error does not wait: the thread is a daemon and the process ends."""
 
     def __init__(self, task: Callable[[], None]):
         super().__init__(daemon=True)

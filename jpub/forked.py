@@ -2,7 +2,12 @@
 
 The child starts with everything the parent holds — the parsed publication needs no pickling, which it
 would not survive — and runs on another core: threads would share this process's one interpreter lock with
-WeasyPrint. Only where the platform forks safely (Linux); elsewhere ``available()`` is false.
+WeasyPrint. Only where the platform forks safely (Linux); elsewhere ``available()`` is false. Where the fork
+itself fails (no memory, too many processes) the task runs in this process when its result is asked for.
+
+The child never returns into the parent's code: whatever happens in it, it leaves with ``os._exit``. It
+ignores Ctrl-C (the parent, which gets it too, stops the child), and ``cancel`` asks it to stop with SIGTERM,
+so its temporary folders are removed and the pandoc it started is stopped, before SIGKILL if it lingers.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -18,6 +24,7 @@ from typing import Generic, TypeVar
 from .errors import DocumentError
 
 T = TypeVar("T")
+CANCEL_GRACE_SECONDS = 5.0
 
 
 def available() -> bool:
@@ -25,56 +32,109 @@ def available() -> bool:
 
 
 class ChildFailed(DocumentError):
-    """The child died before it could send anything (killed, out of memory, a crash in a C library):
+    """The child died before it sent its whole result (killed, out of memory, a crash in a C library):
     reported as a diagnostic like any other failure of the environment, not as a traceback."""
 
 
 class Forked(Generic[T]):
     def __init__(self, task: Callable[[], T]):
+        self._task: Callable[[], T] | None = None
         read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: run, send, leave without the parent's exit handlers or buffered output
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had: the task runs here, later
             os.close(read)
-            _run_and_send(task, write)
-            os._exit(0)
+            os.close(write)
+            self._task = task
+            return
+        if pid == 0:
+            _child(task, read, write)  # never returns
         os.close(write)
         self._pid, self._read = pid, read
 
     def result(self) -> T:
         """Wait for the child; its return value, or its exception raised here."""
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        if not data:
+        if self._task is not None:
+            return self._task()
+        try:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self._pid, 0)
+        except BaseException:  # interrupted while waiting: the child is stopped, not left behind
+            self._stop()
+            raise
+        try:
+            ok, value = pickle.loads(data) if data else (None, None)
+        except Exception:  # cut off mid-way: the child died while it was sending
+            ok = None
+        if ok is None:
             message = f"子プロセスが結果を返さずに終了しました（{_describe(status)}。メモリ不足などで強制終了された可能性があります）"
             raise ChildFailed.at("build.py", 0, message, "child-process")
-        ok, value = pickle.loads(data)
         if ok:
             return value
         raise value
 
     def cancel(self) -> None:
         """Stop the child and reap it (the parent failed; what the child makes is not wanted)."""
+        if self._task is not None:
+            return
         try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
+            os.close(self._read)
+        except OSError:
             pass
-        os.close(self._read)
-        os.waitpid(self._pid, 0)
+        self._stop()
+
+    def _stop(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.kill(self._pid, sig)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + CANCEL_GRACE_SECONDS
+            while True:
+                try:
+                    done, _ = os.waitpid(self._pid, os.WNOHANG)
+                except ChildProcessError:  # reaped already
+                    return
+                if done:
+                    return
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
 
 
-def _run_and_send(task: Callable[[], object], fd: int) -> None:
+def _child(task: Callable[[], object], read: int, write: int) -> None:
+    """Run, send, and leave without the parent's exit handlers, buffered output or code after the fork."""
+    status = 0
     try:
-        outcome = (True, task())
+        os.close(read)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _exit_on_terminate)
+        _send(_outcome(task), write)
+    except BaseException:  # a failure while sending (the parent went away): nothing more to tell it
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _exit_on_terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds the task: context managers remove what it made
+
+
+def _outcome(task: Callable[[], object]) -> bytes:
+    try:
+        return pickle.dumps((True, task()))
     except BaseException as exc:  # everything goes back to the parent, which decides
         exc.add_note("子プロセス内のトレースバック:\n" + "".join(traceback.format_tb(exc.__traceback__)))  # for --debug
-        outcome = (False, exc)
-    try:
-        data = pickle.dumps(outcome)
-    except Exception as exc:  # what does not pickle goes back as text: the exception's traceback, or why
-        ok, value = outcome
-        text = f"結果を親プロセスに送れません: {exc!r}" if ok else "".join(traceback.format_exception(value))
-        data = pickle.dumps((False, RuntimeError(text)))
+        try:
+            data = pickle.dumps((False, exc))
+            pickle.loads(data)  # an exception that pickles but cannot be rebuilt would fail in the parent
+            return data
+        except Exception:
+            return pickle.dumps((False, RuntimeError("".join(traceback.format_exception(exc)))))
+
+
+def _send(data: bytes, fd: int) -> None:
     with os.fdopen(fd, "wb") as pipe:
         pipe.write(data)
 

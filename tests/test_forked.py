@@ -158,3 +158,84 @@ def test_an_exception_from_the_child_carries_its_traceback_for_debugging():
     with pytest.raises(ValueError, match="壊れた値") as caught:
         forked.Forked(deep_in_the_child).result()
     assert any("deep_in_the_child" in note for note in caught.value.__notes__)
+
+
+def test_a_result_cut_off_mid_way_is_a_child_process_diagnostic(monkeypatch):
+    def half(data, fd):
+        os.write(fd, data[: len(data) // 2])
+        os._exit(0)
+
+    with pytest.raises(forked.ChildFailed, match="child-process"):
+        forked.Forked(lambda: os._exit(0)).result()  # nothing sent at all
+    monkeypatch.setattr(forked, "_send", half)
+    with pytest.raises(forked.ChildFailed, match="child-process"):
+        forked.Forked(lambda: b"x" * 1000).result()  # half of it
+
+
+def test_an_exception_that_cannot_be_rebuilt_comes_back_as_text():
+    class TwoArguments(Exception):
+        def __init__(self, a, b):
+            super().__init__(f"{a}/{b}")
+
+    TwoArguments.__module__ = __name__
+    globals()["TwoArguments"] = TwoArguments  # picklable by name, but not rebuildable from its args
+
+    def fail():
+        raise TwoArguments("一", "二")
+
+    with pytest.raises(RuntimeError, match="一/二"):
+        forked.Forked(fail).result()
+
+
+def test_cancel_lets_the_child_clean_up(tmp_path):
+    marker = tmp_path / "made"
+
+    def slow():
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+            marker.write_text(scratch, encoding="utf-8")
+            time.sleep(30)
+
+    child = forked.Forked(slow)
+    for _ in range(500):
+        if marker.exists():
+            break
+        time.sleep(0.01)
+    child.cancel()
+    assert marker.exists() and not os.path.exists(marker.read_text(encoding="utf-8"))  # removed on SIGTERM
+
+
+def test_a_failed_fork_runs_the_task_here(monkeypatch):
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", no_fork)
+    assert forked.Forked(os.getpid).result() == os.getpid()
+
+
+def test_ctrl_c_to_the_process_group_stops_a_build_once_and_leaves_nothing_behind(tmp_path):
+    """A real Ctrl-C reaches every process of the group: the parent reports it once, the children leave quietly."""
+    import importlib.util
+    import signal
+    import subprocess
+    import sys
+
+    from .conftest import DEFAULT_SOURCE, ROOT
+
+    spec = importlib.util.spec_from_file_location("scale", ROOT / "bench" / "scale.py")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    source = scale.write_scaled(DEFAULT_SOURCE, 6, tmp_path)
+    out = tmp_path / "out"
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(source), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.5)  # inside the build: the checks, or the editions, are running in a child
+    os.killpg(build.pid, signal.SIGINT)
+    stdout, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130, stderr
+    assert stderr.count("中断しました") == 1 and "Traceback" not in stderr
+    assert not out.exists() or not any(out.iterdir())
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(build.pid, 0)  # no process of the build is left

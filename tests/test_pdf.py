@@ -362,3 +362,23 @@ def test_heading_one_line_capacity(role, fits, breaks):
 
     assert HEADINGS[role].fits_one_line("字" * fits)
     assert not HEADINGS[role].fits_one_line("字" * breaks)
+    assert not HEADINGS[role].fits_one_line("字" * (fits - 4) + "WWWW")  # as many characters, but Latin counts wider
+
+
+def test_headings_that_may_break_keep_their_phrase_spans(tmp_path):
+    """Latin capitals with 和欧間 are wider than an em, and the cover's box is narrower than the measure:
+    such headings are laid out and read back, and each breaks between phrases, never inside one."""
+    latin = "案W" * 17  # 34 characters: fewer than a 節's 35 full-width, but wider
+    cover_heading = "科学技術・イノベーション創出の振興に関して講じた施策の全体像について"  # 34 characters at 12 pt in the box
+    body = (f"::: cover\n### {cover_heading}\n:::\n\n# 第1章 はじめに\n\n## 第1節 {latin}\n\n本文。\n")
+    pub = publication.prepare(_write(tmp_path, body), ["pdf"])
+    from jpub.editions import pdf as pdf_edition
+
+    html = pdf_edition.print_html(pub)
+    cover, main_part = html.split("<main>")
+    assert 'class="phrase"' in re.search(r"<h3[^>]*>(.*?)</h3>", cover, re.S).group(1)
+    assert 'class="phrase"' in re.search(r"<h2[^>]*>(.*?)</h2>", main_part, re.S).group(1)
+    pages = _page_texts(_build(tmp_path, source=tmp_path / "doc.md"))
+    lines = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("科学技術・イノベーション創出"))
+    assert lines[start + 1] in ("全体像について", "施策の全体像について")  # not 「…につい／て」

@@ -73,3 +73,32 @@ def test_build_py_flushes_everything_before_it_leaves(tmp_path):
                           env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})  # buffered, as for users
     found = json.loads(done.stdout)  # complete JSON, not cut off at a buffer boundary
     assert found and "check:" in done.stderr
+
+
+def test_build_py_runs_exit_handlers_and_lets_profilers_write(tmp_path):
+    """os._exit skips the tear-down, not the exit handlers; under cProfile the exit is a normal one."""
+    script = tmp_path / "with_handler.py"
+    marker = tmp_path / "handler-ran"
+    script.write_text(
+        "import atexit, runpy, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+        f"sys.argv = [{str(ROOT / 'build.py')!r}, 'check', '--source', {str(DEFAULT_SOURCE)!r}]\n"
+        f"runpy.run_path({str(ROOT / 'build.py')!r}, run_name='__main__')\n",
+        encoding="utf-8")
+    subprocess.run([sys.executable, str(script)], capture_output=True, cwd=ROOT, check=True)
+    assert marker.exists()
+    stats = tmp_path / "build.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), str(ROOT / "build.py"), "check", "--source", str(DEFAULT_SOURCE)],
+                   capture_output=True, cwd=ROOT, check=True)
+    assert stats.stat().st_size > 0
+
+
+def test_the_print_edition_installs_the_page_reference_cache(monkeypatch):
+    import importlib
+
+    from jpub.editions import pdf as pdf_edition
+
+    monkeypatch.setattr(pydyf.PDF, "page_references", pdf_pydyf._ORIGINAL)  # pydyf's own property …
+    importlib.reload(pdf_edition)  # … which importing the print edition replaces
+    assert pydyf.PDF.page_references.fget is pdf_pydyf._page_references

@@ -7,6 +7,7 @@ the measure exactly and the text block holds a whole number of lines (JLReq 2.4:
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 MM_PER_PT = 25.4 / 72
@@ -72,9 +73,11 @@ class HeadingStyle:
     indent_pt: float = 0.0
 
     def fits_one_line(self, text: str, grid: Grid = GRID) -> bool:
-        """Whether ``text`` fits on one line even if every character were a full em wide (Latin letters and
-        palt punctuation are narrower), so it can never break and needs no phrase spans."""
-        return len(text) * self.size_pt <= grid.measure_mm / MM_PER_PT - self.indent_pt
+        """Whether ``text`` surely fits on one line of the full measure, so it can never break and needs no
+        phrase spans: a wide character counted a full em (palt only narrows it), any other 1.25 em (the
+        widest Latin capitals with the 和欧間 margins on both sides come to about 1.1 em)."""
+        ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 1.25 for ch in text)
+        return ems * self.size_pt <= grid.measure_mm / MM_PER_PT - self.indent_pt
 
 
 # By role, not level: 部 (any level above 章), 章, 節, and 項 and below. The stylesheet takes its sizes from here.
