@@ -16,7 +16,7 @@ PDF    := $(OUT)/$(STEM).pdf
 DOCX   := $(OUT)/$(STEM).docx
 HTML   := $(OUT)/$(STEM).html
 VERIFIED := $(OUT)/.$(STEM).verified
-CHECKED  := $(OUT)/.$(STEM).checked
+OUTPUTS  := $(PDF) $(DOCX) $(HTML)
 
 # Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and
 # templates. Reading outputs back (verify, readback, pdfcheck) is not an input of any edition.
@@ -28,32 +28,28 @@ PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf*.py) $(wildcard templates/pdf/
 DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx*.py) $(wildcard templates/docx/*)
 HTML_IN := $(COMMON) $(wildcard jpub/editions/html*.py) $(wildcard templates/html/*)
 
-.PHONY: all pdf docx html check verify test clean setup bench
+.PHONY: all pdf docx html check verify test clean setup bench FORCE
 .DELETE_ON_ERROR:
 
 all: $(VERIFIED)
 
-pdf:  $(PDF)
-docx: $(DOCX)
-html: $(HTML)
+# One build.py run makes every edition that is out of date — an edition whose output is missing or older
+# than one of its own inputs — so the checks run once (each warning shown once), pandoc parses once and the
+# editions render side by side; then verify reads all three back. A missing output makes the stamp out of
+# date (FORCE); an unchanged tree runs nothing, not even Python.
+stale = $(if $(wildcard $(1)),$(if $(shell find $(2) -newer $(1) -print -quit),$(3)),$(3))
+STALE = $(strip $(call stale,$(PDF),$(PDF_IN),pdf) $(call stale,$(DOCX),$(DOCX_IN),docx) $(call stale,$(HTML),$(HTML_IN),html))
 
-# The checks run once and show their warnings once; each edition's build still stops on an error.
-$(CHECKED): $(COMMON) | $(STAMP)
+$(VERIFIED): $(sort $(PDF_IN) $(DOCX_IN) $(HTML_IN)) $(READERS) $(wildcard $(OUTPUTS)) \
+             $(if $(filter-out $(wildcard $(OUTPUTS)),$(OUTPUTS)),FORCE) | $(STAMP) $(SYSTEM)
 	@mkdir -p $(OUT)
-	$(PY) build.py check --source $(SOURCE)
-	@touch $@
-
-$(PDF): $(PDF_IN) $(CHECKED) | $(STAMP) $(SYSTEM)
-	$(PY) build.py pdf --quiet --source $(SOURCE) --out $(OUT)
-$(DOCX): $(DOCX_IN) $(CHECKED) | $(STAMP) $(SYSTEM)
-	$(PY) build.py docx --quiet --source $(SOURCE) --out $(OUT)
-$(HTML): $(HTML_IN) $(CHECKED) | $(STAMP) $(SYSTEM)
-	$(PY) build.py html --quiet --source $(SOURCE) --out $(OUT)
-
-# make runs verify after building; the stamp keeps a no-op make from starting Python.
-$(VERIFIED): $(PDF) $(DOCX) $(HTML) $(READERS)
+	$(if $(STALE),$(PY) build.py $(STALE) --source $(SOURCE) --out $(OUT))
 	$(PY) build.py verify --source $(SOURCE) --out $(OUT)
 	@touch $@
+
+# One edition, built whether or not it is out of date.
+pdf docx html: | $(STAMP) $(SYSTEM)
+	$(PY) build.py $@ --source $(SOURCE) --out $(OUT)
 
 verify:
 	@rm -f $(VERIFIED)

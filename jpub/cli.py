@@ -37,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="diagnostics format for check")
     p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none"), help="PDF standard to follow (default pdf/ua-1)")
     p.add_argument("--crop-marks", action="store_true", default=None, help="crop marks and 3 mm bleed in the PDF")
-    p.add_argument("--quiet", action="store_true", help="print errors only (make shows the warnings once, from its check step)")
+    p.add_argument("--quiet", action="store_true", help="print errors only")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
