@@ -98,15 +98,12 @@ def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagn
 
     if stopped:
         return diagnostics.sort(found + checked()), None, None
-    pending = forked.Forked(checked) if pdf and forked.available() else None
-    weasyprint = _Background(preflight.import_weasyprint) if pdf else None
-    try:
-        documents = publication.parse(renderings, src.display, src.path.parent)
-    except BaseException:
-        if pending is not None:
-            pending.cancel()
-        raise
-    found = pending.result() if pending is not None else checked()
+
+    def parsed() -> tuple[dict, _Background | None]:
+        weasyprint = _Background(preflight.import_weasyprint) if pdf else None
+        return publication.parse(renderings, src.display, src.path.parent), weasyprint
+
+    (documents, weasyprint), found = forked.side_by_side(parsed, checked, fork=pdf)
     found += [note for document in documents.values() for note in document.notes]
     return diagnostics.sort(found), documents, weasyprint
 
@@ -166,15 +163,11 @@ def render_editions(pub: publication.Publication, editions: list[str]) -> dict[s
     it, on another core. In threads they would wait for WeasyPrint's turn at the interpreter lock (only
     pandoc runs apart), slowing the PDF by as much as they take. Where the platform does not fork, threads.
     """
+    others = [name for name in editions if name != "pdf"]
     with gcpause.paused():
-        if "pdf" in editions and len(editions) > 1 and forked.available():
-            beside = forked.Forked(lambda: _in_threads(pub, [name for name in editions if name != "pdf"]))
-            try:
-                results = _in_threads(pub, ["pdf"])
-            except BaseException:
-                beside.cancel()
-                raise
-            results.update(beside.result())
+        if "pdf" in editions and others and forked.available():
+            results, beside = forked.side_by_side(lambda: _in_threads(pub, ["pdf"]), lambda: _in_threads(pub, others))
+            results.update(beside)
         else:
             results = _in_threads(pub, editions)
     return {name: results[name] for name in editions}

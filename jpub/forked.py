@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 from .errors import DocumentError
 
 T = TypeVar("T")
+U = TypeVar("U")
 CANCEL_GRACE_SECONDS = 5.0
 
 
@@ -101,6 +102,20 @@ class Forked(Generic[T]):
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.01)
+
+
+def side_by_side(here: Callable[[], T], there: Callable[[], U], *, fork: bool = True) -> tuple[T, U]:
+    """``here()`` in this process while ``there()`` runs in a forked child; one after the other when ``fork``
+    is false or the platform does not fork. If ``here()`` fails, the child is stopped and its result dropped."""
+    if not (fork and available()):
+        return here(), there()
+    child = Forked(there)
+    try:
+        result = here()
+    except BaseException:
+        child.cancel()
+        raise
+    return result, child.result()
 
 
 def _child(task: Callable[[], object], read: int, write: int) -> None:

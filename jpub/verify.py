@@ -269,23 +269,17 @@ def verify(source: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> list[
     display = pub.source.display
     jobs = [(fmt, out / f"{source.stem}{EDITIONS[fmt].suffix}", expected(pub, fmt)) for fmt in formats]
 
+    def pdf_main() -> list[Diagnostic]:
+        return [d for fmt, path, want in jobs if fmt == "pdf" for d in verify_edition(fmt, path, want, display, extra=False)]
+
     def rest() -> dict[str, list[Diagnostic]]:
         return {fmt: verify_edition(fmt, path, want, display, main=fmt != "pdf") for fmt, path, want in jobs}
 
-    if "pdf" in formats and len(formats) > 1 and forked.available():
-        beside = forked.Forked(rest)
-        try:
-            pdf_main = {fmt: verify_edition(fmt, path, want, display, extra=False) for fmt, path, want in jobs if fmt == "pdf"}
-        except BaseException:
-            beside.cancel()
-            raise
-        others = beside.result()
-        if any(d.rule == "verify-output" for d in pdf_main.get("pdf", [])):
-            others["pdf"] = []  # an unreadable PDF is named once, as when its checks stop at the first failure
-        by_format = {fmt: pdf_main.get(fmt, []) + others.get(fmt, []) for fmt in formats}
-    else:
-        by_format = {fmt: verify_edition(fmt, path, want, display) for fmt, path, want in jobs}
-    return [d for fmt in formats for d in by_format[fmt]]
+    pdf_found, by_format = forked.side_by_side(pdf_main, rest, fork="pdf" in formats and len(formats) > 1)
+    if any(d.rule == "verify-output" for d in pdf_found):
+        by_format["pdf"] = []  # an unreadable PDF is named once, as when its checks stop at the first failure
+    by_format["pdf"] = pdf_found + by_format.get("pdf", [])
+    return [d for fmt in formats for d in by_format.get(fmt, [])]
 
 
 def run(source: Path, out: Path) -> int:

@@ -239,3 +239,12 @@ def test_ctrl_c_to_the_process_group_stops_a_build_once_and_leaves_nothing_behin
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.killpg(build.pid, 0)  # no process of the build is left
+
+
+def test_side_by_side_runs_there_in_a_child_or_after_here():
+    pid = os.getpid()
+    here, there = forked.side_by_side(os.getpid, os.getpid)
+    assert here == pid != there
+    order = []
+    assert forked.side_by_side(lambda: order.append("here") or 1, lambda: order.append("there") or 2, fork=False) == (1, 2)
+    assert order == ["here", "there"]
