@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,19 @@ def plain_text(inlines: list[dict[str, Any]]) -> str:
         elif kind == "Math":
             parts.append(content[1])
     return "".join(parts)
+
+
+def rebuild(node: Any, replace: Callable[[dict[str, Any]], Any | None]) -> Any:
+    """A copy of an AST (or any part of one) in which every element for which ``replace`` returns something
+    is that something; the others are copied with their parts rebuilt the same way."""
+    if isinstance(node, list):
+        return [rebuild(item, replace) for item in node]
+    if not isinstance(node, dict):
+        return node
+    replaced = replace(node)
+    if replaced is not None:
+        return replaced
+    return {key: rebuild(value, replace) for key, value in node.items()}
 
 
 def walk_blocks(blocks: list[Block]) -> Iterator[Block]:

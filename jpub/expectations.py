@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .ast import Block, Heading, plain_text, walk_blocks
+from .ast import Block, Heading, plain_text, rebuild, walk_blocks
 from .editions.fragments import toc_depth
 from .publication import Document, Publication
 from .readback import ReadHeading, normalise
@@ -51,13 +51,7 @@ _CALL = "\x00"  # stands for a note call while a text is flattened, then splits 
 
 def _without_notes(node: Any) -> Any:
     """A copy of an AST part with every Note replaced by the call mark."""
-    if isinstance(node, list):
-        return [_without_notes(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if node.get("t") == "Note":
-        return {"t": "Str", "c": _CALL}
-    return {key: _without_notes(value) for key, value in node.items()}
+    return rebuild(node, lambda element: {"t": "Str", "c": _CALL} if element.get("t") == "Note" else None)
 
 
 def _notes(node: Any) -> list[list[Block]]:

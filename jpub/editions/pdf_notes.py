@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ast import plain_text, walk_blocks
+from ..ast import plain_text, rebuild, walk_blocks
 
 Node = dict[str, Any]
 NOTE_CLASS = "footnote"
@@ -42,17 +42,17 @@ def note_inlines(blocks: list[Node]) -> list[Node]:
 
 def as_footnotes(node: Any) -> Any:
     """A copy of an AST (or any part of one) with every Note replaced by a ``footnote`` Span."""
-    if isinstance(node, list):
-        return [as_footnotes(item) for item in node]
-    if not isinstance(node, dict):
-        return node
+    return rebuild(node, _as_footnote)
+
+
+def _as_footnote(node: dict[str, Any]) -> dict[str, Any] | None:
     if node.get("t") == "Note":
         return {"t": "Span", "c": [["", [NOTE_CLASS], []], as_footnotes(note_inlines(node["c"]))]}
     if node.get("t") == "Header" and _has_note(node["c"][2]):
         level, (ident, classes, attributes), inlines = node["c"]
         attributes = [*attributes, [TEXT_ATTRIBUTE, plain_text(inlines)]]
         return {"t": "Header", "c": [level, [ident, classes, attributes], as_footnotes(inlines)]}
-    return {key: as_footnotes(value) for key, value in node.items()}
+    return None
 
 
 def _has_note(node: Any) -> bool:
