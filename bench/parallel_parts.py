@@ -64,10 +64,8 @@ def split(document_html: str) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElem
         el.getparent().remove(el)
     for el in list(b.find(".//main"))[:cut]:
         el.getparent().remove(el)
-    for selector in (".//section[@class]", ".//nav"):
-        for el in b.findall(selector):
-            if el.tag == "nav" or "cover" in el.get("class", ""):
-                el.getparent().remove(el)
+    for el in [*b.find_class("cover"), *b.iter("nav")]:  # B starts at its 部: no cover, no 目次
+        el.getparent().remove(el)
     notes = sum(1 for el in a.iter("span") if "footnote" in (el.get("class") or "").split())
     return a, b, notes
 
