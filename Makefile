@@ -19,14 +19,14 @@ VERIFIED := $(OUT)/.$(STEM).verified
 OUTPUTS  := $(PDF) $(DOCX) $(HTML)
 
 # Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and
-# templates. Reading outputs back (verify, readback, pdfcheck) is not an input of any edition.
-READERS := jpub/verify.py jpub/expectations.py $(wildcard jpub/readback/*.py) jpub/pdfcheck.py
+# templates. Reading outputs back (jpub/verify/) is not an input of any edition.
+READERS := $(wildcard jpub/verify/*.py)
 COMMON  := $(shell find source -type f) pyproject.toml build.py \
            $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) \
            jpub/editions/__init__.py jpub/editions/fragments.py
-PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf*.py) $(wildcard templates/pdf/*)
-DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx*.py) $(wildcard templates/docx/*)
-HTML_IN := $(COMMON) $(wildcard jpub/editions/html*.py) $(wildcard templates/html/*)
+PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf/*.py) $(wildcard templates/pdf/*)
+DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx/*.py) $(wildcard templates/docx/*)
+HTML_IN := $(COMMON) $(wildcard jpub/editions/html/*.py) $(wildcard templates/html/*)
 
 .PHONY: all pdf docx html check verify test clean setup bench FORCE
 .DELETE_ON_ERROR:

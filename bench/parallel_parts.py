@@ -40,7 +40,7 @@ from scale import write_scaled  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
 from jpub import forked, gcpause, publication  # noqa: E402
-from jpub.editions import pdf  # noqa: E402
+from jpub.editions.pdf import writer as pdf  # noqa: E402
 
 SEED = ROOT / "source" / "white-paper-summary.md"
 _PART = re.compile(r"^第\d+部")

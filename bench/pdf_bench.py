@@ -28,7 +28,7 @@ from pypdf import PdfReader  # noqa: E402
 from scale import write_scaled  # noqa: E402
 
 from jpub import publication  # noqa: E402
-from jpub.editions import pdf  # noqa: E402
+from jpub.editions.pdf import writer as pdf  # noqa: E402
 
 SEED = ROOT / "source" / "white-paper-summary.md"
 

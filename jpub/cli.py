@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import checks, diagnostics, forked, gcpause, limits, preflight, publication, templating
-from .errors import DocumentError
-from .outputs import write_atomically
-from .templating import FORMATS
+from jpub import checks, diagnostics, forked, gcpause, limits, preflight, publication, source_template
+from jpub.errors import DocumentError
+from jpub.outputs import write_atomically
+from jpub.source_template import FORMATS
 
 TARGETS = ("pdf", "docx", "html", "check", "verify")
 SOURCE_DIR = Path("source")
@@ -93,7 +93,7 @@ def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagn
     def checked() -> list[diagnostics.Diagnostic]:
         more = [] if stopped else checks.run(src, renderings, settings)
         if pdf:
-            more += preflight.check_pdf(settings, src.display, templating.front_key_line(src, "publish"))
+            more += preflight.check_pdf(settings, src.display, source_template.front_key_line(src, "publish"))
         return more
 
     if stopped:
@@ -139,7 +139,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
         pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
         publish(pub, args.out)
     if "verify" in targets:
-        from . import verify
+        from jpub import verify
 
         return verify.run(source, args.out)
     return 0
@@ -147,7 +147,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
 
 def publish(pub: publication.Publication, out: Path) -> None:
     """Render every edition, then write them all (a failure leaves earlier outputs as they were)."""
-    from .editions import EDITIONS
+    from jpub.editions import EDITIONS
 
     outputs = render_editions(pub, list(pub.documents))
     for name, (data, seconds) in outputs.items():
@@ -174,7 +174,7 @@ def render_editions(pub: publication.Publication, editions: list[str]) -> dict[s
 
 
 def _in_threads(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
-    from .editions import EDITIONS
+    from jpub.editions import EDITIONS
 
     def one(name: str) -> tuple[str, bytes, float]:
         begin = time.perf_counter()

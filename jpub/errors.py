@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic
+from jpub.diagnostics import Diagnostic
 
 
 class DocumentError(Exception):

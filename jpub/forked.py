@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from .errors import DocumentError
+from jpub.errors import DocumentError
 
 T = TypeVar("T")
 U = TypeVar("U")

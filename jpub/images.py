@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .ast import plain_text
-from .errors import DocumentError
-from .templating import Rendered
+from jpub.errors import DocumentError
+from jpub.pandoc_ast import plain_text
+from jpub.source_template import Rendered
 
 RULE = "image"
 MAX_BYTES = 10 * 1024 * 1024

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic
-from .templating import Rendered
+from jpub.diagnostics import Diagnostic
+from jpub.source_template import Rendered
 
 
 @dataclass(frozen=True)

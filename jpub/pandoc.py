@@ -10,7 +10,7 @@ from typing import Any
 
 import pypandoc
 
-from .errors import DocumentError
+from jpub.errors import DocumentError
 
 READER = "markdown-smart-auto_identifiers"  # smart quotes would rewrite punctuation; ids are ours (ast.assign_ids)
 

@@ -6,9 +6,9 @@ import ctypes.util
 import functools
 import subprocess
 
-from .diagnostics import Diagnostic
-from .errors import DocumentError
-from .settings import Settings
+from jpub.diagnostics import Diagnostic
+from jpub.errors import DocumentError
+from jpub.settings import Settings
 
 
 @functools.cache

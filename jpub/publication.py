@@ -11,13 +11,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import ast, pandoc, rawhtml, templating
-from . import settings as settings_mod
-from . import source as source_mod
-from .diagnostics import Diagnostic
-from .eras import era_date, parse_era_date
-from .errors import DocumentError
-from .settings import Settings
+from jpub import pandoc, pandoc_ast, rawhtml, source_template
+from jpub import settings as settings_mod
+from jpub import source as source_mod
+from jpub.diagnostics import Diagnostic
+from jpub.eras import era_date, parse_era_date
+from jpub.errors import DocumentError
+from jpub.settings import Settings
 
 RESERVED = ("format", "publish")
 
@@ -50,9 +50,9 @@ class Document:
     """One edition's rendering of the source and pandoc's reading of it."""
 
     format: str
-    rendered: templating.Rendered
+    rendered: source_template.Rendered
     ast_json: str
-    headings: tuple[ast.Heading, ...]  # the body's, in order (headings inside ::: cover are cover material)
+    headings: tuple[pandoc_ast.Heading, ...]  # the body's, in order (headings inside ::: cover are cover material)
     notes: tuple[Diagnostic, ...] = ()  # warnings found while preparing (e.g. raw HTML that was dropped)
 
     def ast(self) -> dict[str, Any]:
@@ -61,7 +61,7 @@ class Document:
     def parts(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(cover AST, body AST): the ::: cover material and the rest."""
         tree = self.ast()
-        cover, body = ast.split_cover(tree["blocks"])
+        cover, body = pandoc_ast.split_cover(tree["blocks"])
         return {**tree, "blocks": cover}, {**tree, "blocks": body}
 
 
@@ -101,21 +101,21 @@ def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
 def read(path: Path, overrides: Mapping[str, Any] | None = None) -> tuple[source_mod.Source, Settings, Meta, dict[str, Any]]:
     """Load the source and its settings, metadata and template variables (no rendering yet)."""
     src = source_mod.load(path)
-    configured = settings_mod.from_front_matter(src.front, src.display, templating.front_key_line(src, "publish"), src.front_text)
+    configured = settings_mod.from_front_matter(src.front, src.display, source_template.front_key_line(src, "publish"), src.front_text)
     settings = settings_mod.with_overrides(configured, **(overrides or {}))
-    front = templating.render_front(src)
+    front = source_template.render_front(src)
     for name in RESERVED[:1]:
         if name in front:
-            raise DocumentError.at(src.display, templating.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
+            raise DocumentError.at(src.display, source_template.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
     variables = {k: v for k, v in front.items() if k != "publish"}
-    return src, settings, _meta(front, src.display, templating.front_key_line(src, "date")), variables
+    return src, settings, _meta(front, src.display, source_template.front_key_line(src, "date")), variables
 
 
-def render(src: source_mod.Source, variables: Mapping[str, Any], formats: Iterable[str]) -> dict[str, templating.Rendered]:
-    return {fmt: templating.render_body(src, variables, fmt) for fmt in formats}
+def render(src: source_mod.Source, variables: Mapping[str, Any], formats: Iterable[str]) -> dict[str, source_template.Rendered]:
+    return {fmt: source_template.render_body(src, variables, fmt) for fmt in formats}
 
 
-def parse(renderings: Mapping[str, templating.Rendered], path: str = "", root: Path | None = None) -> dict[str, Document]:
+def parse(renderings: Mapping[str, source_template.Rendered], path: str = "", root: Path | None = None) -> dict[str, Document]:
     """pandoc reads each distinct rendering once; editions whose renderings agree share the parse.
 
     The raw-HTML policy is applied here, so no edition can receive what it forbids.
@@ -126,11 +126,11 @@ def parse(renderings: Mapping[str, templating.Rendered], path: str = "", root: P
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
             tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, path, root)
-            ast.assign_ids(tree["blocks"])
+            pandoc_ast.assign_ids(tree["blocks"])
             parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
         tree_json, notes = parsed[rendered.text]
-        body = ast.split_cover(json.loads(tree_json)["blocks"])[1]
-        documents[fmt] = Document(fmt, rendered, tree_json, ast.headings(body), notes)
+        body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
+        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes)
     return documents
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Diagnostic
-from .templating import Rendered
+from jpub.diagnostics import Diagnostic
+from jpub.source_template import Rendered
 
 RULE = "raw-html"
 _FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "base", "link", "meta", "style", "form", "svg", "math"}

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DocumentError
+from jpub.errors import DocumentError
 
 FENCE_OPEN = "---"
 FENCE_CLOSE = ("---", "...")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_rebuild_replaces_what_it_is_told_and_copies_the_rest():
-    from jpub.ast import rebuild
+    from jpub.pandoc_ast import rebuild
 
     tree = {"blocks": [{"t": "Para", "c": [{"t": "Str", "c": "本文"}, {"t": "Note", "c": []}]}]}
     copy = rebuild(tree, lambda node: {"t": "Str", "c": "*"} if node.get("t") == "Note" else None)

@@ -180,10 +180,10 @@ def test_front_matter_change_reaches_every_edition(tmp_path):
     path = source(tmp_path, text, "chapters-only.md")
     out = tmp_path / "out"
     assert cli.main(["--source", str(path), "--out", str(out)]) == 0
-    from jpub import readback
+    from jpub.verify import readers
 
-    for suffix, read in ((".pdf", readback.pdf_text), (".docx", readback.docx_text), (".html", readback.html_text)):
-        content = readback.normalise(read(out / f"chapters-only{suffix}"))
+    for suffix, read in ((".pdf", readers.pdf_text), (".docx", readers.docx_text), (".html", readers.html_text)):
+        content = readers.normalise(read(out / f"chapters-only{suffix}"))
         assert "令和8年度地域防災計画" in content and "令和6年度" not in content, suffix
 
 

@@ -21,7 +21,7 @@ from jpub import checks, publication
 from jpub.cli import main
 from jpub.diagnostics import Diagnostic
 from jpub.errors import DocumentError
-from jpub.templating import FORMATS
+from jpub.source_template import FORMATS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from jpub import publication
-from jpub.editions.docx_front import toc_instruction
+from jpub.editions.docx.front import toc_instruction
 
 from .conftest import DEFAULT_SOURCE
 from .test_docx_support import CHAPTERS, NS, Package, attr, build_docx, style_of, text_of, variant, w

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from jpub import publication
-from jpub.editions import docx as docx_edition
+from jpub.editions.docx import writer as docx_edition
 
 from .conftest import DEFAULT_SOURCE, FIXTURES
 

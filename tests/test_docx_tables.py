@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jpub.editions.docx_styles import text_width_twips
-from jpub.editions.docx_tables import display_width, fit
+from jpub.editions.docx.styles import text_width_twips
+from jpub.editions.docx.tables import display_width, fit
 
 from .test_docx_support import NS, attr, w
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from jpub import expectations, pdfcheck, readback, verify
-from jpub.editions.pdf_typography import refine
+from jpub import verify
+from jpub.editions.pdf.typography import refine
+from jpub.verify import expectations, pdf_checks, readers
 
 from .conftest import build, need_client, which
 
@@ -111,7 +112,7 @@ def test_pdf_notes_are_numbered_through_the_document(notes_build):
 
 def test_pdf_heading_with_a_note_keeps_its_text_in_bookmark_and_running_head(notes_build):
     pdf = notes_build[1] / f"{STEM}.pdf"
-    assert pdfcheck.read_outline(pdf) == [(1, HEADING), (1, "第2章 運用")]
+    assert pdf_checks.read_outline(pdf) == [(1, HEADING), (1, "第2章 運用")]
     page = next(text for text in page_texts(pdf) if HEADING_NOTE in squeezed(text))
     running_head = next(line for line in page.splitlines() if line.strip())
     assert squeezed(running_head) == squeezed(HEADING)
@@ -131,9 +132,9 @@ def test_pdf_note_number_hangs_at_the_margin(notes_build):
 
 
 def test_pdf_uses_only_the_configured_faces_and_sets_code_in_the_monospace_one(notes_build):
-    used = pdfcheck.read_fonts(notes_build[1] / f"{STEM}.pdf")
+    used = pdf_checks.read_fonts(notes_build[1] / f"{STEM}.pdf")
     assert "Noto-Sans-Mono-CJK-JP" in used, used
-    assert pdfcheck.fonts("notes.pdf", used, CONFIGURED) == []
+    assert pdf_checks.fonts("notes.pdf", used, CONFIGURED) == []
     assert not [name for name in used if "DejaVu" in name]
 
 
@@ -143,7 +144,7 @@ def test_mono_font_setting_is_the_face_code_is_set_in(notes_build, tmp_path):
     text = SOURCE.replace("lang: ja\n", "lang: ja\npublish:\n  mono-font: Noto Sans Mono CJK SC\n", 1)
     other = write_source(tmp_path / "source", text)
     build(other, tmp_path / "out", "pdf")
-    used = pdfcheck.read_fonts(tmp_path / "out" / f"{STEM}.pdf")
+    used = pdf_checks.read_fonts(tmp_path / "out" / f"{STEM}.pdf")
     assert "Noto-Sans-Mono-CJK-SC" in used and "Noto-Sans-Mono-CJK-JP" not in used, used
     assert verify.verify(other, tmp_path / "out", ("pdf",)) == []
     found = verify.verify(other, out, ("pdf",))  # the first build set code in the JP face, which is not configured now
@@ -152,9 +153,9 @@ def test_mono_font_setting_is_the_face_code_is_set_in(notes_build, tmp_path):
 
 def test_docx_and_html_carry_both_notes(notes_build):
     out = notes_build[1]
-    for read in (readback.docx_notes_text(out / f"{STEM}.docx"), readback.html_notes_text(out / f"{STEM}.html")):
+    for read in (readers.docx_notes_text(out / f"{STEM}.docx"), readers.html_notes_text(out / f"{STEM}.html")):
         assert [squeezed(line) for line in read.splitlines() if line.strip()] == [HEADING_NOTE, LONG_NOTE, PARAGRAPH_NOTE]
-    assert "↩" not in readback.html_notes_text(out / f"{STEM}.html")
+    assert "↩" not in readers.html_notes_text(out / f"{STEM}.html")
 
 
 # --- tampering: a changed note is named in its own edition ----------------------------------------------------------

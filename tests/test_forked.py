@@ -81,7 +81,7 @@ def test_the_checks_run_in_a_child_while_weasyprint_is_imported(tmp_path, monkey
     """Building the PDF: the checks in a forked child, the parse and WeasyPrint's import here. Without the PDF
     there is no import to overlap, and the checks run in this process."""
     from jpub import publication
-    from jpub.templating import FORMATS
+    from jpub.source_template import FORMATS
 
     from .conftest import DEFAULT_SOURCE
 

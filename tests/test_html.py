@@ -9,8 +9,8 @@ import lxml.html
 import pytest
 
 from jpub import publication
-from jpub.ast import plain_text, walk_blocks
 from jpub.editions.fragments import chapter_level
+from jpub.pandoc_ast import plain_text, walk_blocks
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, build
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from jpub import ast, pandoc
-from jpub.editions.html import glue_permalinks
-from jpub.editions.html_ast import for_web
+from jpub import pandoc, pandoc_ast
+from jpub.editions.html.web_ast import for_web
+from jpub.editions.html.writer import glue_permalinks
 
 
 def web_html(markdown: str):
     tree = pandoc.parse_markdown(markdown)
-    ast.assign_ids(tree["blocks"])
+    pandoc_ast.assign_ids(tree["blocks"])
     tree["blocks"] = for_web(tree["blocks"])
     html = glue_permalinks(pandoc.write(tree, "html5", ["--wrap=none"]).decode("utf-8"))
     return lxml.html.fragment_fromstring(html, create_parent="div")

@@ -14,7 +14,7 @@ import pytest
 from jpub.cli import main
 from jpub.errors import DocumentError
 from jpub.images import Embedder, media_type
-from jpub.templating import Rendered
+from jpub.source_template import Rendered
 
 FRONT = "---\ntitle: 図のテスト\nauthor: テスト課\ndate: 2025-04-01\n---\n\n# 第1章 図\n\n"
 LINE = FRONT.count("\n") + 1  # the source line of the first line after FRONT

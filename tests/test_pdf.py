@@ -10,9 +10,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from jpub import pdfcheck, publication
+from jpub import publication
 from jpub.cli import main
-from jpub.editions.pdf_typography import phrases
+from jpub.editions.pdf.typography import phrases
+from jpub.verify import pdf_checks
 
 from .conftest import DEFAULT_SOURCE, need_client, which
 
@@ -93,8 +94,8 @@ def test_toc_depth_setting_adds_sections(tmp_path):
 def test_bookmarks_are_the_headings_nested_and_nothing_else(seed_build):
     pdf = _pdf(seed_build)
     headings = publication.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
-    outline = pdfcheck.read_outline(pdf)
-    assert outline == pdfcheck.expected_outline(headings)
+    outline = pdf_checks.read_outline(pdf)
+    assert outline == pdf_checks.expected_outline(headings)
     assert "第2章 我が国におけるAI関連研究開発の取組" in [t for d, t in outline if d == 2]
     assert all(title != "目次" for _, title in outline)
 
@@ -251,10 +252,10 @@ def test_running_head_label_for_a_heading_with_its_own_id(tmp_path):
 def test_headings_in_the_cover_material_are_neither_bookmarked_nor_listed(tmp_path):
     source = _write(tmp_path, "::: cover\n## 送付状\n\n標記の件\n:::\n\n# 第1章 総論\n\n本文。\n")
     pdf = _build(tmp_path, source=source)
-    assert pdfcheck.read_outline(pdf) == [(1, "第1章 総論")]
+    assert pdf_checks.read_outline(pdf) == [(1, "第1章 総論")]
     assert "送付状" not in _page_texts(pdf)[1] and "送付状" in _page_texts(pdf)[0]
     document = publication.prepare(source, ["pdf"]).documents["pdf"]
-    assert pdfcheck.check(pdf, document.headings, ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
+    assert pdf_checks.check(pdf, document.headings, ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
 
 
 @pytest.mark.parametrize(
@@ -344,7 +345,7 @@ def test_a_long_heading_breaks_between_phrases(seed_build):
 
 def test_a_heading_that_fits_on_one_line_gets_no_phrase_spans(tmp_path):
     """Phrase spans only where a heading can break: they cost layout time on every heading that has them."""
-    from jpub.editions import pdf as pdf_edition
+    from jpub.editions.pdf import writer as pdf_edition
 
     short = "第1章 短い見出し"
     long = "第2章 科学技術・イノベーション創出の振興に関して講じた施策の全体像"
@@ -358,7 +359,7 @@ def test_a_heading_that_fits_on_one_line_gets_no_phrase_spans(tmp_path):
 @pytest.mark.parametrize(("role", "fits", "breaks"), [("part", 24, 25), ("chapter", 29, 30), ("section", 35, 36), ("item", 40, 41)])
 def test_heading_one_line_capacity(role, fits, breaks):
     """At most as many full-width characters as the measure holds at the heading's size, less its rule and padding."""
-    from jpub.editions.pdf_layout import HEADINGS
+    from jpub.editions.pdf.layout import HEADINGS
 
     assert HEADINGS[role].fits_one_line("字" * fits)
     assert not HEADINGS[role].fits_one_line("字" * breaks)
@@ -372,7 +373,7 @@ def test_headings_that_may_break_keep_their_phrase_spans(tmp_path):
     cover_heading = "科学技術・イノベーション創出の振興に関して講じた施策の全体像について"  # 34 characters at 12 pt in the box
     body = (f"::: cover\n### {cover_heading}\n:::\n\n# 第1章 はじめに\n\n## 第1節 {latin}\n\n本文。\n")
     pub = publication.prepare(_write(tmp_path, body), ["pdf"])
-    from jpub.editions import pdf as pdf_edition
+    from jpub.editions.pdf import writer as pdf_edition
 
     html = pdf_edition.print_html(pub)
     cover, main_part = html.split("<main>")

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from jpub import pdfcheck, publication
-from jpub.ast import Heading
+from jpub import publication
 from jpub.cli import main
-from jpub.pdfcheck import Line
+from jpub.pandoc_ast import Heading
+from jpub.verify import pdf_checks
+from jpub.verify.pdf_checks import Line
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, need_client, which
 
@@ -36,12 +37,12 @@ def _rules(found) -> list[str]:
 def test_the_seed_edition_passes_every_check(seed_build):
     pub = publication.prepare(DEFAULT_SOURCE, ["pdf"])
     pdf = seed_build / "white-paper-summary.pdf"
-    assert pdfcheck.check(pdf, pub.documents["pdf"].headings, FAMILIES) == []
+    assert pdf_checks.check(pdf, pub.documents["pdf"].headings, FAMILIES) == []
 
 
 def test_the_chapters_only_edition_passes_every_check(chapters_build):
     pub = publication.prepare(FIXTURES / "chapters-only.md", ["pdf"])
-    assert pdfcheck.check(chapters_build / "chapters-only.pdf", pub.documents["pdf"].headings, FAMILIES) == []
+    assert pdf_checks.check(chapters_build / "chapters-only.pdf", pub.documents["pdf"].headings, FAMILIES) == []
 
 
 # ---- 禁則 ---------------------------------------------------------------------------------------------
@@ -49,14 +50,14 @@ def test_the_chapters_only_edition_passes_every_check(chapters_build):
 
 def test_line_start_fails_on_a_comma_forced_to_the_head_of_a_line(tmp_path):
     pdf = _weasy(tmp_path, "<p>研究開発を進める<br>、そして成果を</p>")
-    found = pdfcheck.line_start(pdf, pdfcheck.read_lines(pdf))
+    found = pdf_checks.line_start(pdf, pdf_checks.read_lines(pdf))
     assert _rules(found) == ["pdf-line-start"]
     assert "「、」" in found[0].message and "1ページ" in found[0].message and found[0].path == str(pdf)
 
 
 def test_line_end_fails_on_an_opening_bracket_at_the_end_of_a_line(tmp_path):
     pdf = _weasy(tmp_path, "<p>計画（<br>第1期）を</p>")
-    assert _rules(pdfcheck.line_end(pdf, pdfcheck.read_lines(pdf))) == ["pdf-line-end"]
+    assert _rules(pdf_checks.line_end(pdf, pdf_checks.read_lines(pdf))) == ["pdf-line-end"]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,7 @@ def test_line_end_fails_on_an_opening_bracket_at_the_end_of_a_line(tmp_path):
     ],
 )
 def test_line_start_table(words, rules):
-    assert _rules(pdfcheck.line_start("x.pdf", [Line(1, 1, words)])) == rules
+    assert _rules(pdf_checks.line_start("x.pdf", [Line(1, 1, words)])) == rules
 
 
 # ---- bookmarks ----------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def _headings(*pairs: tuple[int, str]) -> tuple[Heading, ...]:
 
 
 def test_expected_outline_nests_a_skipped_level_under_its_parent():
-    assert pdfcheck.expected_outline(_headings((1, "部"), (3, "節"), (2, "章"), (1, "次"))) == [(1, "部"), (2, "節"), (2, "章"), (1, "次")]
+    assert pdf_checks.expected_outline(_headings((1, "部"), (3, "節"), (2, "章"), (1, "次"))) == [(1, "部"), (2, "節"), (2, "章"), (1, "次")]
 
 
 @pytest.mark.parametrize(
@@ -97,14 +98,14 @@ def test_expected_outline_nests_a_skipped_level_under_its_parent():
 )
 def test_bookmarks_fail_when_they_differ_from_the_headings(outline):
     headings = _headings((1, "第1章 総論"), (2, "第1節 目的"))
-    assert pdfcheck.bookmarks("x.pdf", [(1, "第1章 総論"), (2, "第1節 目的")], headings) == []
-    assert _rules(pdfcheck.bookmarks("x.pdf", outline, headings)) == ["pdf-bookmarks"]
+    assert pdf_checks.bookmarks("x.pdf", [(1, "第1章 総論"), (2, "第1節 目的")], headings) == []
+    assert _rules(pdf_checks.bookmarks("x.pdf", outline, headings)) == ["pdf-bookmarks"]
 
 
 def test_bookmarks_fail_on_a_real_pdf_that_hides_its_sections(tmp_path):
     pdf = _weasy(tmp_path, "<h1>第1章 総論</h1><h2>第1節 目的</h2><p>本文</p>", "h2 { bookmark-level: none }")
     headings = _headings((1, "第1章 総論"), (2, "第1節 目的"))
-    assert _rules(pdfcheck.bookmarks(pdf, pdfcheck.read_outline(pdf), headings)) == ["pdf-bookmarks"]
+    assert _rules(pdf_checks.bookmarks(pdf, pdf_checks.read_outline(pdf), headings)) == ["pdf-bookmarks"]
 
 
 # ---- fonts and text -----------------------------------------------------------------------------------
@@ -116,22 +117,22 @@ def test_fonts_fail_when_a_fallback_face_slips_in(tmp_path):
     source.write_text("---\ntitle: 試験\nlang: ja\n---\n\n# 第1章 記号\n\n確認済み✔の項目。\n", encoding="utf-8")
     assert main(["pdf", "--source", str(source), "--out", str(tmp_path)]) == 0
     pdf = tmp_path / "doc.pdf"
-    found = pdfcheck.fonts(pdf, pdfcheck.read_fonts(pdf), FAMILIES)
+    found = pdf_checks.fonts(pdf, pdf_checks.read_fonts(pdf), FAMILIES)
     assert _rules(found) and set(_rules(found)) == {"pdf-fonts"}
     assert any("DejaVu" in d.message for d in found)
 
 
 def test_fonts_fail_when_not_embedded():
-    assert _rules(pdfcheck.fonts("x.pdf", {"Noto-Serif-CJK-JP": False}, FAMILIES)) == ["pdf-fonts"]
-    assert pdfcheck.fonts("x.pdf", {"Noto-Serif-CJK-JP": True, "Noto-Sans-CJK-JP-Bold": True}, FAMILIES) == []
+    assert _rules(pdf_checks.fonts("x.pdf", {"Noto-Serif-CJK-JP": False}, FAMILIES)) == ["pdf-fonts"]
+    assert pdf_checks.fonts("x.pdf", {"Noto-Serif-CJK-JP": True, "Noto-Sans-CJK-JP-Bold": True}, FAMILIES) == []
 
 
 def test_seed_fonts_are_only_the_configured_families_embedded(seed_build):
-    used = pdfcheck.read_fonts(seed_build / "white-paper-summary.pdf")
+    used = pdf_checks.read_fonts(seed_build / "white-paper-summary.pdf")
     assert used and all(used.values())
     assert {name.split("-")[1] for name in used} <= {"Serif", "Sans"}
 
 
 def test_text_fails_on_unmappable_glyphs():
-    assert _rules(pdfcheck.text("x.pdf", "生成\ufffdの")) == ["pdf-text"]
-    assert pdfcheck.text("x.pdf", "生成AIの") == []
+    assert _rules(pdf_checks.text("x.pdf", "生成\ufffdの")) == ["pdf-text"]
+    assert pdf_checks.text("x.pdf", "生成AIの") == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from jpub.editions.pdf_layout import GRID, MM_PER_PT, Grid
-from jpub.editions.pdf_typography import Mark, marks, phrases, refine
+from jpub.editions.pdf.layout import GRID, MM_PER_PT, Grid
+from jpub.editions.pdf.typography import Mark, marks, phrases, refine
 
 CASES = [
     # (text, [(marked text, classes)])

@@ -12,7 +12,7 @@ import sys
 import pydyf
 
 from jpub import cli, gcpause
-from jpub.editions import pdf_pydyf
+from jpub.editions.pdf import pydyf_patch
 
 from .conftest import DEFAULT_SOURCE, ROOT
 
@@ -25,18 +25,18 @@ def _pdf_with_pages(count: int) -> pydyf.PDF:
 
 
 def test_page_references_are_built_once_per_page_count():
-    pdf_pydyf.install()
+    pydyf_patch.install()
     pdf = _pdf_with_pages(3)
     first = pdf.page_references
     assert first is pdf.page_references  # cached: not rebuilt for every structure element
-    assert first == pdf_pydyf._ORIGINAL.fget(pdf)
+    assert first == pydyf_patch._ORIGINAL.fget(pdf)
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     assert len(pdf.page_references) == 4  # a page added is seen
-    assert pdf.page_references == pdf_pydyf._ORIGINAL.fget(pdf)
+    assert pdf.page_references == pydyf_patch._ORIGINAL.fget(pdf)
 
 
 def test_page_references_are_per_document():
-    pdf_pydyf.install()
+    pydyf_patch.install()
     one, two = _pdf_with_pages(2), _pdf_with_pages(5)
     assert len(one.page_references) == 2 and len(two.page_references) == 5
 
@@ -97,8 +97,8 @@ def test_build_py_runs_exit_handlers_and_lets_profilers_write(tmp_path):
 def test_the_print_edition_installs_the_page_reference_cache(monkeypatch):
     import importlib
 
-    from jpub.editions import pdf as pdf_edition
+    from jpub.editions.pdf import writer as pdf_edition
 
-    monkeypatch.setattr(pydyf.PDF, "page_references", pdf_pydyf._ORIGINAL)  # pydyf's own property …
+    monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_patch._ORIGINAL)  # pydyf's own property …
     importlib.reload(pdf_edition)  # … which importing the print edition replaces
-    assert pydyf.PDF.page_references.fget is pdf_pydyf._page_references
+    assert pydyf.PDF.page_references.fget is pydyf_patch._page_references

@@ -4,7 +4,7 @@ import pytest
 
 from jpub import publication
 from jpub.errors import DocumentError
-from jpub.templating import mark_lines, unmark
+from jpub.source_template import mark_lines, unmark
 
 
 def write(tmp_path: Path, text: str) -> Path:

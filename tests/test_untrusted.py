@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from jpub import cli, publication, readback
+from jpub import cli, publication
 from jpub.fetching import SourceTreeFetcher
+from jpub.verify import readers
 
 HOSTILE = """---
 title: T
@@ -74,14 +75,14 @@ def test_pdf_embeds_no_attachment_and_no_outside_file(hostile_build):
     reader = PdfReader(str(out / "doc.pdf"))
     assert not reader.attachments
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0"
-    assert hostname not in readback.pdf_text(out / "doc.pdf")
+    assert hostname not in readers.pdf_text(out / "doc.pdf")
 
 
 def test_docx_carries_none_of_it(hostile_build):
     path, out = hostile_build
     if not (out / "doc.docx").exists():
         cli.main(["--source", str(path), "--out", str(out)])
-    text = readback.docx_text(out / "doc.docx")
+    text = readers.docx_text(out / "doc.docx")
     assert "alert" not in text and "steal" not in text and "本文の段落" in text
 
 

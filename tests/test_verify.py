@@ -10,9 +10,10 @@ import lxml.html
 import pytest
 from docx.oxml.ns import qn
 
-from jpub import readback, verify
+from jpub import verify
 from jpub.cli import main
-from jpub.readback import ReadHeading
+from jpub.verify import readers
+from jpub.verify.readers import ReadHeading
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, build
 
@@ -77,7 +78,7 @@ def html_paragraph_removed(out: Path, tmp_path: Path) -> None:
 def html_toc_link_removed(out: Path, tmp_path: Path) -> None:
     path = out / f"{STEM}.html"
     root = lxml.html.fromstring(path.read_bytes())
-    nav = readback.html_toc_nav(root)
+    nav = readers.html_toc_nav(root)
     link = next(a for a in nav.iter("a") if a.text_content().strip() == CHAPTER3)
     link.getparent().drop_tree()
     path.write_bytes(lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"))
@@ -86,7 +87,7 @@ def html_toc_link_removed(out: Path, tmp_path: Path) -> None:
 def html_toc_link_broken(out: Path, tmp_path: Path) -> None:
     path = out / f"{STEM}.html"
     root = lxml.html.fromstring(path.read_bytes())
-    link = next(a for a in readback.html_toc_nav(root).iter("a") if a.text_content().strip() == CHAPTER3)
+    link = next(a for a in readers.html_toc_nav(root).iter("a") if a.text_content().strip() == CHAPTER3)
     link.set("href", "#nowhere")
     path.write_bytes(lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"))
 
@@ -175,9 +176,9 @@ def test_paragraph_across_a_page_break_reads_back_whole(tmp_path):
     source = tmp_path / "long.md"
     source.write_text(f"---\ntitle: 長い文書\ndate: 2025-01-01\n---\n\n# 第1章 長い章\n\n{long}\n", encoding="utf-8")
     out = build(source, tmp_path / "out", "pdf")
-    pages = readback.pdf_page_texts(out / "long.pdf")
+    pages = readers.pdf_page_texts(out / "long.pdf")
     assert sum(1 for page in pages if "長い段落の文" in page) >= 2, "the paragraph must run over a page break"
-    assert readback.normalise(long) in readback.normalise(readback.pdf_body_text(out / "long.pdf"))
+    assert readers.normalise(long) in readers.normalise(readers.pdf_body_text(out / "long.pdf"))
 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -211,7 +212,7 @@ def test_docx_toc_reads_cached_entries_without_page_numbers(tmp_path):
         body.insert(len(body) - 1, node)
     path = tmp_path / "toc.docx"
     document.save(str(path))
-    toc = readback.docx_toc(path)
+    toc = readers.docx_toc(path)
     assert toc is not None and toc.depth == 2
     assert toc.entries == (ReadHeading(1, "第1部 総論"), ReadHeading(2, "第1章 目的"))
 
@@ -219,7 +220,7 @@ def test_docx_toc_reads_cached_entries_without_page_numbers(tmp_path):
 def test_docx_without_toc_field_reads_none(tmp_path):
     path = tmp_path / "plain.docx"
     docx.Document().save(str(path))
-    assert readback.docx_toc(path) is None
+    assert readers.docx_toc(path) is None
 
 
 DIFFS = [

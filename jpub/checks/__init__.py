@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..diagnostics import Diagnostic, sort
-from ..settings import Settings
-from ..source import Source
-from ..templating import Rendered
-from . import contents, dates, markup, prepare, structure, template, text
-from .model import Finding, Rule
+from jpub.checks import contents, dates, markup, prepare, structure, template, text
+from jpub.checks.model import Finding, Rule
+from jpub.diagnostics import Diagnostic, sort
+from jpub.settings import Settings
+from jpub.source import Source
+from jpub.source_template import Rendered
 
 CONFIG_RULE = "check-config"
 _IGNORE = re.compile(r"\{##\s*check:\s*ignore\s+(.*?)\s*\+?##\}")

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..numbering import UNITS, UnitNumber
-from .model import Finding, expected_found
-from .view import GLYPHS, Doc, Heading, Item, numbered
+from jpub.checks.model import Finding, expected_found
+from jpub.checks.view import GLYPHS, Doc, Heading, Item, numbered
+from jpub.numbering import UNITS, UnitNumber
 
 _MARKUP = re.compile(r"\*\*|__|\\(?=[^\w\s])")
 

@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..eras import BY_NAME, Era, era_of
-from .model import Finding, expected_found
-from .view import Doc
+from jpub.checks.model import Finding, expected_found
+from jpub.checks.view import Doc
+from jpub.eras import BY_NAME, Era, era_of
 
 _N = "[0-9０-９]"
 _ERA_NAMES = "明治|大正|昭和|平成|令和"

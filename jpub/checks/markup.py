@@ -7,8 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from .model import Finding, expected_found
-from .view import Doc, stands_alone, unit_text
+from jpub.checks.model import Finding, expected_found
+from jpub.checks.view import Doc, stands_alone, unit_text
 
 _MARKERS = re.compile(r"\*\*|__")
 _NEW_BLOCK = re.compile(r"^\s*(?:>|[-*+]\s|\d+[.)]\s|#{1,6}\s|\||:::)")

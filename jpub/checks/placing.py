@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..source import Source
-from ..templating import Rendered, mark_lines
+from jpub.source import Source
+from jpub.source_template import Rendered, mark_lines
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{##.*?##\}")
 SEARCH_WINDOW = 200  # source lines looked at when placing one rendered line

@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from .. import pandoc
-from ..source import Source
-from ..templating import Rendered
-from . import placing, view
+from jpub import pandoc
+from jpub.checks import placing, view
+from jpub.source import Source
+from jpub.source_template import Rendered
 
 _OPAQUE = {"Code", "CodeBlock", "RawInline", "RawBlock", "Math"}
 
@@ -20,19 +20,19 @@ def docs(source: Source, renderings: Mapping[str, Rendered]) -> tuple[view.Doc, 
     groups: dict[str, list[str]] = {}
     for fmt, rendered in renderings.items():
         groups.setdefault(rendered.text, []).append(fmt)
-    shells = []
+    views = []
     for formats in groups.values():
         rendered = renderings[formats[0]]
         lines = view.build_lines(rendered, source, file)
         units = view.build_units(lines)
-        shells.append((tuple(formats), lines, units))
-    runs = literal_runs(_candidates(shells))
-    return tuple(view.Doc(formats, file, lines, view.build_headings(lines), view.build_items(lines), units, runs) for formats, lines, units in shells)
+        views.append((tuple(formats), lines, units))
+    runs = literal_runs(_candidates(views))
+    return tuple(view.Doc(formats, file, lines, view.build_headings(lines), view.build_items(lines), units, runs) for formats, lines, units in views)
 
 
-def _candidates(shells: list[tuple[tuple[str, ...], tuple[view.Line, ...], tuple[view.Unit, ...]]]) -> list[str]:
+def _candidates(views: list[tuple[tuple[str, ...], tuple[view.Line, ...], tuple[view.Unit, ...]]]) -> list[str]:
     texts: dict[str, None] = {}
-    for _formats, lines, units in shells:
+    for _formats, lines, units in views:
         for unit in units:
             text = "\n".join(lines[i].prose.strip() for i in range(unit.first, unit.last + 1))
             if "**" in text or "__" in text:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from ..numbering import UNITS, UnitNumber
-from .model import Finding, expected_found
-from .view import Doc, Heading, numbered
+from jpub.checks.model import Finding, expected_found
+from jpub.checks.view import Doc, Heading, numbered
+from jpub.numbering import UNITS, UnitNumber
 
 MARKS = {1: "#", 2: "##", 3: "###", 4: "####", 5: "#####", 6: "######"}
 SEPARATOR_NAMES = {" ": "半角空白", "\u3000": "全角空白", "": "区切りなし"}

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from .model import Finding, expected_found
-from .view import Doc
+from jpub.checks.model import Finding, expected_found
+from jpub.checks.view import Doc
 
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#(?!#)[^{}\n]*#\}")  # {# … #} is Jinja's usual comment, not this project's {## … ##}
 _IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^)\s]+)(?:\s+[\"'(][^)]*)?\s*\)")

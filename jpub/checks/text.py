@@ -7,8 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from .model import Finding, expected_found
-from .view import GLYPHS, Doc, numbered
+from jpub.checks.model import Finding, expected_found
+from jpub.checks.view import GLYPHS, Doc, numbered
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u30fc々〆〇"
 _CJK_CHAR = re.compile(f"[{_CJK}]")

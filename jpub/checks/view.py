@@ -7,11 +7,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import numbering
-from ..source import Source
-from ..templating import Rendered
-from . import regions
-from .placing import SourceFile, refine_lines
+from jpub import numbering
+from jpub.checks import regions
+from jpub.checks.placing import SourceFile, refine_lines
+from jpub.source import Source
+from jpub.source_template import Rendered
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}\s*$")

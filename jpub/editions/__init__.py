@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..publication import Publication
+from jpub.publication import Publication
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def _writer(module: str) -> Callable[[Publication], bytes]:
 
 
 EDITIONS: dict[str, Edition] = {
-    "pdf": Edition("pdf", ".pdf", _writer("pdf")),
-    "docx": Edition("docx", ".docx", _writer("docx")),
-    "html": Edition("html", ".html", _writer("html")),
+    "pdf": Edition("pdf", ".pdf", _writer("pdf.writer")),
+    "docx": Edition("docx", ".docx", _writer("docx.writer")),
+    "html": Edition("html", ".html", _writer("html.writer")),
 }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import pandoc
-from ..ast import Heading
-from ..publication import Document
+from jpub import pandoc
+from jpub.pandoc_ast import Heading
+from jpub.publication import Document
 
 _SPLIT = '<div class="jpub-split"></div>'
 

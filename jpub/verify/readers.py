@@ -243,5 +243,5 @@ def html_body_text(path: Path) -> str:
     return body.text_content()
 
 
-# the PDF readers live in readback/pdf.py; importing them here keeps one place to read any edition from
-from .pdf import TOC_TITLE, pdf_body_text, pdf_outline, pdf_page_texts, pdf_text, pdf_toc_text  # noqa: E402,F401
+# the PDF readers live in verify/pdf.py
+from jpub.verify.pdf import TOC_TITLE, pdf_body_text, pdf_outline, pdf_page_texts, pdf_text, pdf_toc_text  # noqa: E402,F401

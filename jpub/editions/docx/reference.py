@@ -12,10 +12,10 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .. import pandoc
-from ..publication import Publication
-from .docx_styles import TWIPS_PER_MM, Fonts, data, doc_defaults, el, style, table_style, w
-from .fragments import chapter_level
+from jpub import pandoc
+from jpub.editions.docx.styles import TWIPS_PER_MM, Fonts, data, doc_defaults, el, style, table_style, w
+from jpub.editions.fragments import chapter_level
+from jpub.publication import Publication
 
 _THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 import lxml.html
 from weasyprint import CSS, HTML
 
-from .. import shells
-from ..ast import Heading, plain_text, walk_blocks
-from ..fetching import SourceTreeFetcher
-from ..publication import Document, Publication
-from . import pdf_pydyf
-from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
-from .pdf_layout import GRID, HEADINGS, heading_role
-from .pdf_notes import as_footnotes
-from .pdf_typography import LONGEST_PHRASE, phrases, refine
+from jpub import page_templates
+from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
+from jpub.editions.pdf import pydyf_patch
+from jpub.editions.pdf.layout import GRID, HEADINGS, heading_role
+from jpub.editions.pdf.notes import as_footnotes
+from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine
+from jpub.fetching import SourceTreeFetcher
+from jpub.pandoc_ast import Heading, plain_text, walk_blocks
+from jpub.publication import Document, Publication
 
-pdf_pydyf.install()
+pydyf_patch.install()
 
 COVER_LINE = 34  # characters of 11 pt in the cover box (136 mm)
 COVER_LINES = 10  # lines of material that fit between the title and the foot
@@ -87,7 +87,7 @@ def print_html(pub: Publication) -> str:
     headings = document.headings
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
     return refine(
-        shells.render(
+        page_templates.render(
             "pdf/page.html.j2",
             meta=pub.meta,
             created=pub.meta.timestamp().isoformat(),
@@ -122,7 +122,7 @@ def part_labels(headings: tuple[Heading, ...]) -> list[tuple[str, str]]:
 def stylesheet(pub: Publication) -> str:
     headings = pub.documents["pdf"].headings
     chapter = chapter_level(headings)
-    return shells.render(
+    return page_templates.render(
         "pdf/print.css.j2",
         settings=pub.settings,
         grid=GRID,
@@ -134,7 +134,7 @@ def stylesheet(pub: Publication) -> str:
 
 
 def render(pub: Publication) -> bytes:
-    fetcher = SourceTreeFetcher([pub.source.path.parent, shells.TEMPLATES])
+    fetcher = SourceTreeFetcher([pub.source.path.parent, page_templates.TEMPLATES])
     html_text, css_text = print_html(pub), stylesheet(pub)
     html = HTML(string=html_text, base_url=str(pub.source.path), url_fetcher=fetcher)
     variant = None if pub.settings.pdf_variant == "none" else pub.settings.pdf_variant

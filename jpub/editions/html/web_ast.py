@@ -6,8 +6,8 @@ import html
 import re
 from typing import Any
 
-from .. import numbering
-from ..ast import Block, plain_text, walk_blocks
+from jpub import numbering
+from jpub.pandoc_ast import Block, plain_text, walk_blocks
 
 _NUMERIC = re.compile(r"^[\s0-9０-９.,．，%％+\-−―〜~]*$")
 

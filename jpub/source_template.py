@@ -17,8 +17,8 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import DocumentError
-from .source import Source
+from jpub.errors import DocumentError
+from jpub.source import Source
 
 FORMATS = ("pdf", "docx", "html")
 COMMENT_START, COMMENT_END = "{##", "##}"  # Jinja's own {# would swallow pandoc's {#id}

@@ -11,8 +11,8 @@ import unicodedata
 
 from lxml import etree
 
-from ..ast import Block, plain_text, table_rows, walk_blocks
-from .docx_styles import data, el, w
+from jpub.editions.docx.styles import data, el, w
+from jpub.pandoc_ast import Block, plain_text, table_rows, walk_blocks
 
 MM_PER_PT = 25.4 / 72
 

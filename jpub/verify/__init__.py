@@ -25,13 +25,14 @@ import docx.opc.exceptions
 import lxml.etree
 import pypdf.errors
 
-from . import diagnostics, forked, publication, readback
-from .diagnostics import Diagnostic
-from .editions import EDITIONS
-from .expectations import Expected, expected
-from .publication import Document
-from .readback import ReadHeading, normalise
-from .templating import FORMATS
+from jpub import diagnostics, forked, publication
+from jpub.diagnostics import Diagnostic
+from jpub.editions import EDITIONS
+from jpub.publication import Document
+from jpub.source_template import FORMATS
+from jpub.verify import readers
+from jpub.verify.expectations import Expected, expected
+from jpub.verify.readers import ReadHeading, normalise
 
 MAX_TEXT_REPORTS = 20  # per edition; the rest are counted
 UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile, pypdf.errors.PyPdfError, lxml.etree.LxmlError,
@@ -151,7 +152,7 @@ _LEADERS = re.compile(r"[.…‥·・]{2,}\s*\d*")
 
 @functools.lru_cache(maxsize=4)
 def _pdf_pages(path: Path, _mtime_ns: int, _size: int) -> list[str]:
-    return readback.pdf_page_texts(path)
+    return readers.pdf_page_texts(path)
 
 
 def pdf_pages(path: Path) -> list[str]:
@@ -161,7 +162,7 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def toc_pdf(report: _Report, path: Path, want: Expected) -> None:
-    text = readback.pdf_toc_text(path, pdf_pages(path))
+    text = readers.pdf_toc_text(path, pdf_pages(path))
     if text is None:
         report.error("verify-toc", "目次のページが見つかりません")
         return
@@ -184,7 +185,7 @@ def _extra(report: _Report, gap: str) -> None:
 
 
 def toc_docx(report: _Report, path: Path, want: Expected) -> None:
-    toc = readback.docx_toc(path)
+    toc = readers.docx_toc(path)
     if toc is None:
         report.error("verify-toc", "目次（TOC フィールド）がありません")
         return
@@ -198,30 +199,30 @@ def toc_docx(report: _Report, path: Path, want: Expected) -> None:
 
 
 def toc_html(report: _Report, path: Path, want: Expected) -> None:
-    lists = readback.html_tocs(path)
+    lists = readers.html_tocs(path)
     if lists is None:
         report.error("verify-toc", "目次（<nav>）がありません")
         return
     if not lists:
         report.error("verify-toc", "目次（<nav>）に項目の一覧がありません")
-    root = readback.html_tree(path)
+    root = readers.html_tree(path)
     for links in lists:
         compare_lists(report, "verify-toc", "目次の項目", want.toc, [ReadHeading(link.depth, link.text) for link in links])
         for link in links:
             target = root.get_element_by_id(link.href[1:], None) if link.href.startswith("#") else None
             if target is None:
                 report.error("verify-toc", f"目次のリンク先がありません: 「{link.text}」（{link.href or 'href なし'}）")
-            elif normalise(target_text := readback.html_text_without_calls(target)) != normalise(link.text):
+            elif normalise(target_text := readers.html_text_without_calls(target)) != normalise(link.text):
                 report.error("verify-toc", f"目次のリンク先が違う見出しです: 「{link.text}」→「{_short(target_text)}」")
 
 
 def pdf_post_build(path: Path, want: Expected) -> list[Diagnostic]:
     """The print edition's post-build checks: 禁則, fonts, extractable text. Its bookmark check is left out:
     verify-headings compares the bookmarks already, with a full diff."""
-    from . import pdfcheck
+    from jpub.verify import pdf_checks
 
     headings = want.document.headings
-    return [d for d in pdfcheck.check(path, headings, want.fonts) if d.rule != "pdf-bookmarks"]
+    return [d for d in pdf_checks.check(path, headings, want.fonts) if d.rule != "pdf-bookmarks"]
 
 
 @dataclass(frozen=True)
@@ -234,9 +235,9 @@ class EditionReader:
 
 
 READERS: dict[str, EditionReader] = {
-    "pdf": EditionReader(readback.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, readback.pdf_text, pdf_post_build),
-    "docx": EditionReader(readback.docx_headings, readback.docx_body_text, toc_docx, readback.docx_notes_text),
-    "html": EditionReader(readback.html_headings, readback.html_body_text, toc_html, readback.html_notes_text),
+    "pdf": EditionReader(readers.pdf_outline, lambda path: "\n".join(pdf_pages(path)), toc_pdf, readers.pdf_text, pdf_post_build),
+    "docx": EditionReader(readers.docx_headings, readers.docx_body_text, toc_docx, readers.docx_notes_text),
+    "html": EditionReader(readers.html_headings, readers.html_body_text, toc_html, readers.html_notes_text),
 }
 
 

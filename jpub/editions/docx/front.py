@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
-from ..ast import Block
-from ..publication import Publication
-from . import fragments
-from .docx_styles import data
-from .fragments import TocEntry, toc_tree
+from jpub.editions import fragments
+from jpub.editions.docx.styles import data
+from jpub.editions.fragments import TocEntry, toc_tree
+from jpub.pandoc_ast import Block
+from jpub.publication import Publication
 
 COVER_TOP_TWIPS = 3120  # the cover's first line sits about 55 mm down, as on the print edition's cover
 TOC_TITLE = "目次"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .ast import Block, Heading, plain_text, rebuild, walk_blocks
-from .editions.fragments import toc_depth
-from .publication import Document, Publication
-from .readback import ReadHeading, normalise
-from .settings import Settings
+from jpub.editions.fragments import toc_depth
+from jpub.pandoc_ast import Block, Heading, plain_text, rebuild, walk_blocks
+from jpub.publication import Document, Publication
+from jpub.settings import Settings
+from jpub.verify.readers import ReadHeading, normalise
 
 
 @dataclass(frozen=True)

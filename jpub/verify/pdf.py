@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from . import ReadHeading, normalise
+from jpub.verify.readers import ReadHeading, normalise
 
 
 @functools.lru_cache(maxsize=4)

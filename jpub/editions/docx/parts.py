@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ..publication import Publication
-from .docx_reference import restyle
-from .docx_styles import Fonts, chars, data, el, text_width_twips, w
-from .docx_tables import fit_grid
-from .fragments import chapter_level
+from jpub.editions.docx.reference import restyle
+from jpub.editions.docx.styles import Fonts, chars, data, el, text_width_twips, w
+from jpub.editions.docx.tables import fit_grid
+from jpub.editions.fragments import chapter_level
+from jpub.publication import Publication
 
 # settings.xml children that must come after w:updateFields (ECMA-376 CT_Settings order)
 _AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..ast import plain_text, rebuild, walk_blocks
+from jpub.pandoc_ast import plain_text, rebuild, walk_blocks
 
 Node = dict[str, Any]
 NOTE_CLASS = "footnote"

@@ -17,8 +17,8 @@ from typing import Protocol
 from lxml import etree
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from .diagnostics import Diagnostic
-from .readback.pdf import open_pdf, pdf_outline
+from jpub.diagnostics import Diagnostic
+from jpub.verify.pdf import open_pdf, pdf_outline
 
 # JLReq 3.1.7 行頭禁則: closing brackets, hyphens, dividing punctuation, middle dots, full stops,
 # commas, iteration marks, the prolonged sound mark and small kana (cl-02 … cl-07, cl-09 … cl-11).

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 from lxml import etree
 
-from .. import shells
-from ..settings import Settings
+from jpub import page_templates
+from jpub.settings import Settings
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWIPS_PER_PT = 20
@@ -35,7 +35,7 @@ def el(tag: str, attrs: Mapping[str, Any] | None = None, *children: etree._Eleme
 
 @functools.cache
 def data() -> dict[str, Any]:
-    return yaml.safe_load(shells.read("docx/styles.yaml"))
+    return yaml.safe_load(page_templates.read("docx/styles.yaml"))
 
 
 @dataclass(frozen=True)

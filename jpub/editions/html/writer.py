@@ -6,11 +6,11 @@ import dataclasses
 import json
 import re
 
-from .. import shells
-from ..images import Embedder, embed
-from ..publication import Document, Publication
-from .fragments import chapter_level, html_fragments, toc_depth, toc_tree
-from .html_ast import for_web
+from jpub import page_templates
+from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
+from jpub.editions.html.web_ast import for_web
+from jpub.images import Embedder, embed
+from jpub.publication import Document, Publication
 
 # Scripts and every outside load are refused by the page itself; styles are inline, images data: URIs.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -37,7 +37,7 @@ def render(pub: Publication) -> bytes:
     document = pub.documents["html"]
     fragments = html_fragments(web_document(pub))
     chapters = chapter_level(document.headings)
-    page = shells.render(
+    page = page_templates.render(
         "html/page.html.j2",
         meta=pub.meta,
         csp=CONTENT_SECURITY_POLICY,
@@ -45,6 +45,6 @@ def render(pub: Publication) -> bytes:
         body=glue_permalinks(fragments.body),
         toc=toc_tree(document.headings, toc_depth(pub.settings.toc_depth, document.headings, "html")),
         overview=toc_tree(document.headings, chapters),
-        css=shells.read("html/web.css"),
+        css=page_templates.read("html/web.css"),
     )
     return page.encode("utf-8")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from .pdf_notes import NOTE_CLASS
+from jpub.editions.pdf.notes import NOTE_CLASS
 
 # Kana and kanji (not punctuation, not the middle dot ・ U+30FB): a gap goes between these and Latin.
 _JAPANESE = re.compile(r"[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇]")

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import numbering
+from jpub import numbering
 
 Block = dict[str, Any]
 

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..publication import Publication
+from jpub.publication import Publication
 
 Transform = Callable[[etree._Element, Publication], None]
 FIRST = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels")
