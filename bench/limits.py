@@ -24,8 +24,9 @@ from scale import write_scaled  # noqa: E402
 
 def measure(source: Path, out: Path) -> tuple[float, int]:
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(source), "--out", str(out)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--source", str(source), "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if status != 0:

@@ -109,8 +109,7 @@ def parallel(pub) -> tuple[bytes, dict[str, float]]:
     _, b_where = counting_b.result()
     times["1 count"] = time.perf_counter() - begin
     numbers = {anchor: str(a_pages + index + 1) for anchor, index in b_where.items()}
-    b_css = [CSS(string=css_text),
-             CSS(string=f"@page :first {{ counter-reset: page {a_pages + 1} }} html {{ counter-reset: footnote {notes} }}")]
+    b_css = [CSS(string=css_text), CSS(string=f"@page :first {{ counter-reset: page {a_pages + 1} }} html {{ counter-reset: footnote {notes} }}")]
     begin = time.perf_counter()
     writing_b = forked.Forked(lambda: write(b_html, b_css, base))
     a_pdf = write(with_numbers(a, numbers), a_css, base)
@@ -168,12 +167,17 @@ def main() -> int:
                     two, steps = parallel(pub)
                     two_seconds = time.perf_counter() - begin
                 best_one, best_two = min(best_one, one_seconds), min(best_two, two_seconds)
-                print(f"{factor}×: one process {one_seconds:.2f} s, two {two_seconds:.2f} s: "
-                      + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()), file=sys.stderr)
+                print(
+                    f"{factor}×: one process {one_seconds:.2f} s, two {two_seconds:.2f} s: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()),
+                    file=sys.stderr,
+                )
             same = (folios(one) == folios(two), outline(one) == outline(two), page_texts(one) == page_texts(two))
             pages = len(PdfReader(io.BytesIO(one)).pages), len(PdfReader(io.BytesIO(two)).pages)
-            rows.append(f"| {factor}× | {pages[0]} / {pages[1]} | {best_one:.2f} s | {best_two:.2f} s | {best_two / best_one:.2f}× | "
-                        + " | ".join("yes" if ok else "NO" for ok in same) + " |")
+            rows.append(
+                f"| {factor}× | {pages[0]} / {pages[1]} | {best_one:.2f} s | {best_two:.2f} s | {best_two / best_one:.2f}× | "
+                + " | ".join("yes" if ok else "NO" for ok in same)
+                + " |"
+            )
     print("| size | pages (one / joined) | one process | two processes + join | ratio | same folios | same bookmarks | same text (目次 numbers too) |")
     print("|---|---|---:|---:|---:|---|---|---|")
     print("\n".join(rows))

@@ -72,8 +72,7 @@ def ours_pdf(job: Job, out: Path) -> list[list[str]]:
 def typst_pdf(job: Job, out: Path) -> list[list[str]]:
     typ = out / "doc.typ"
     return [
-        [pandoc.executable(), str(job.rendered["pdf"]), "-f", "markdown", "-t", "typst", "-s",
-         "-V", "mainfont=Noto Serif CJK JP", "-o", str(typ)],
+        [pandoc.executable(), str(job.rendered["pdf"]), "-f", "markdown", "-t", "typst", "-s", "-V", "mainfont=Noto Serif CJK JP", "-o", str(typ)],
         [PYTHON, "-c", TYPST_COMPILE, str(typ), str(out / "typst.pdf")],
     ]
 
@@ -144,8 +143,10 @@ def versions() -> str:
 
     typst = subprocess.run([PYTHON, "-c", "import importlib.metadata as m; print(m.version('typst'))"], capture_output=True, text=True)
     pandoc_version = subprocess.run([pandoc.executable(), "--version"], capture_output=True, text=True).stdout.split("\n")[0]
-    return (f"{platform.python_implementation()} {platform.python_version()}, {pandoc_version}, WeasyPrint {weasyprint.__version__}, "
-            f"typst-py {typst.stdout.strip() or 'not installed'}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
+    return (
+        f"{platform.python_implementation()} {platform.python_version()}, {pandoc_version}, WeasyPrint {weasyprint.__version__}, "
+        f"typst-py {typst.stdout.strip() or 'not installed'}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
+    )
 
 
 PAGES_OF = {"ours: 3 editions": "ours: PDF"}  # whose PDF a contender's time is divided by (the same document)

@@ -30,11 +30,22 @@ def check_pdf(settings: Settings, path: str, line: int) -> list[Diagnostic]:
     """Errors for missing fonts or libraries; a warning when font subsetting will be slow."""
     found = []
     for font in missing_fonts(settings):
-        found.append(Diagnostic(path, line, 0, "error", "font-missing",
-                                f"フォント「{font}」がありません（apt-get install fonts-noto-cjk、または publish: で別の書体を指定）"))
+        found.append(
+            Diagnostic(
+                path, line, 0, "error", "font-missing", f"フォント「{font}」がありません（apt-get install fonts-noto-cjk、または publish: で別の書体を指定）"
+            )
+        )
     if ctypes.util.find_library("harfbuzz-subset") is None:
-        found.append(Diagnostic(path, 0, 0, "warning", "harfbuzz-subset",
-                                "libharfbuzz-subset がないため PDF のフォント埋め込みが大幅に遅くなります（apt-get install libharfbuzz-subset0）"))
+        found.append(
+            Diagnostic(
+                path,
+                0,
+                0,
+                "warning",
+                "harfbuzz-subset",
+                "libharfbuzz-subset がないため PDF のフォント埋め込みが大幅に遅くなります（apt-get install libharfbuzz-subset0）",
+            )
+        )
     return found
 
 

@@ -138,5 +138,3 @@ def prepare(path: Path, formats: Iterable[str], overrides: Mapping[str, Any] | N
     src, settings, meta, variables = read(path, overrides)
     documents = parse(render(src, variables, formats), src.display, src.path.parent)
     return Publication(src, settings, meta, MappingProxyType(variables), MappingProxyType(documents))
-
-

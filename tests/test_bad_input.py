@@ -218,8 +218,11 @@ MESSAGES = [
     ("title: T\nfiscal_year: 令和6年度\n", "本文\n{{ fiscal_yaer }}\n", ":6: error: 変数 fiscal_yaer が定義されていません（fiscal_year のことですか？）"),
     ("title: T\naddressee: 議長\n", "本文\n{{ addressee.name }}\n", ":6: error: 値（str）に name という項目はありません"),
     ("title: T\nitems: [a]\n", "{% for i in items %}\n- {{ i }}\n\n本文\n", ":5: error: {% for %} が閉じられていません（{% endfor %} が必要です）"),
-    ("title: T\nitems: [a]\n", "{% if format == 'html' %}\n{% for i in items %}\n{% endif %}\n",
-     ":7: error: {% endif %} の前に {% for %} を {% endfor %} で閉じてください"),
+    (
+        "title: T\nitems: [a]\n",
+        "{% if format == 'html' %}\n{% for i in items %}\n{% endif %}\n",
+        ":7: error: {% endif %} の前に {% for %} を {% endfor %} で閉じてください",
+    ),
 ]
 
 

@@ -38,6 +38,7 @@ def used_styles(pkg: Package) -> set[str]:
 
 # --- fonts and language -------------------------------------------------------------------------
 
+
 def test_doc_defaults_are_japanese(seed_docx):
     fonts = seed_docx.styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('rFonts')}")
     assert attr(fonts, "eastAsia") == SERIF and attr(fonts, "ascii") == SERIF
@@ -62,8 +63,10 @@ def test_every_style_used_resolves_to_a_japanese_font_and_ja_jp(which, seed_docx
         assert pkg.style_value(style_id, "w:rPr/w:lang", "eastAsia") == "ja-JP", style_id
 
 
-@pytest.mark.parametrize(("style_id", "face"), [("Normal", SERIF), ("BodyText", SERIF), ("Compact", SERIF),
-                                                 *((h, SANS) for h in HEADING_STYLES), ("Title", SANS), ("TOCHeading", SANS)])
+@pytest.mark.parametrize(
+    ("style_id", "face"),
+    [("Normal", SERIF), ("BodyText", SERIF), ("Compact", SERIF), *((h, SANS) for h in HEADING_STYLES), ("Title", SANS), ("TOCHeading", SANS)],
+)
 def test_body_is_mincho_and_headings_gothic(seed_docx, style_id, face):
     assert seed_docx.style_value(style_id, "w:rPr/w:rFonts", "eastAsia") == face
 
@@ -86,6 +89,7 @@ def test_font_table_names_fallbacks_for_the_japanese_faces(seed_docx):
 
 
 # --- line spacing and page --------------------------------------------------------------------------
+
 
 def test_line_pitch_suits_japanese_without_a_line_grid(seed_docx):
     size = int(seed_docx.style_value("Normal", "w:rPr/w:sz", "val")) / 2
@@ -150,6 +154,7 @@ def test_header_can_be_switched_off(tmp_path):
 
 # --- cover and 目次 --------------------------------------------------------------------------------
 
+
 def test_cover_page_in_order(seed_docx):
     paragraphs = seed_docx.paragraphs()
     toc_at = next(i for i, p in enumerate(paragraphs) if style_of(p) == "TOCHeading")
@@ -164,9 +169,12 @@ def test_cover_page_in_order(seed_docx):
 
 
 def toc_entries(pkg: Package) -> list[tuple[str, str, str]]:
-    return [(style_of(p), text_of(link), attr(link, "anchor"))
-            for p in pkg.paragraphs() if style_of(p).startswith("TOC") and style_of(p) != "TOCHeading"
-            for link in p.iter(w("hyperlink"))]
+    return [
+        (style_of(p), text_of(link), attr(link, "anchor"))
+        for p in pkg.paragraphs()
+        if style_of(p).startswith("TOC") and style_of(p) != "TOCHeading"
+        for link in p.iter(w("hyperlink"))
+    ]
 
 
 def bookmarks(pkg: Package) -> set[str]:
@@ -209,6 +217,7 @@ def test_word_refreshes_fields_on_opening(seed_docx):
 
 # --- headings and page breaks --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("style_id", "level"), list(zip(HEADING_STYLES, range(4), strict=True)))
 def test_heading_styles_have_outline_levels_and_no_numbering(seed_docx, style_id, level):
     assert seed_docx.style(style_id).find(f"{w('pPr')}/{w('outlineLvl')}").get(w("val")) == str(level)
@@ -225,8 +234,9 @@ def test_toc_heading_is_not_in_the_outline(seed_docx):
     assert seed_docx.style_value("TOCHeading", "w:pPr/w:outlineLvl", "val") == "9"
 
 
-@pytest.mark.parametrize(("which", "breaking"), [("seed", {"Heading1": "1", "Heading2": "1", "Heading3": "0"}),
-                                                 ("chapters", {"Heading1": "1", "Heading2": "0"})])
+@pytest.mark.parametrize(
+    ("which", "breaking"), [("seed", {"Heading1": "1", "Heading2": "1", "Heading3": "0"}), ("chapters", {"Heading1": "1", "Heading2": "0"})]
+)
 def test_new_page_for_each_part_and_chapter_only(which, breaking, seed_docx, chapters_docx):
     pkg = seed_docx if which == "seed" else chapters_docx
     for style_id, value in breaking.items():
@@ -246,6 +256,7 @@ def test_body_starts_on_a_new_page_and_a_chapter_shares_its_parts_page(seed_docx
 
 # --- lists and emphasis -------------------------------------------------------------------------------
 
+
 def test_bullets_are_nakaguro_and_bold_is_kept(seed_docx):
     numbering = seed_docx.xml("word/numbering.xml")
     used = {attr(n, "val") for n in seed_docx.document.iter(w("numId"))}
@@ -263,17 +274,29 @@ def test_bullets_are_nakaguro_and_bold_is_kept(seed_docx):
 
 # --- properties and reproducibility ------------------------------------------------------------------
 
+
 def test_core_properties(seed_docx):
     core = seed_docx.xml("docProps/core.xml")
-    ns = {"dc": "http://purl.org/dc/elements/1.1/", "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-          "dcterms": "http://purl.org/dc/terms/"}
-    value = {tag: core.findtext(tag, namespaces=ns) for tag in
-             ("dc:title", "dc:subject", "dc:creator", "cp:keywords", "dc:language", "dcterms:created", "dcterms:modified")}
+    ns = {
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        "dcterms": "http://purl.org/dc/terms/",
+    }
+    value = {
+        tag: core.findtext(tag, namespaces=ns)
+        for tag in ("dc:title", "dc:subject", "dc:creator", "cp:keywords", "dc:language", "dcterms:created", "dcterms:modified")
+    }
     meta = seed_pub().meta
     stamp = meta.timestamp().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert value == {"dc:title": meta.title, "dc:subject": meta.subject, "dc:creator": meta.author,
-                     "cp:keywords": ", ".join(meta.keywords), "dc:language": "ja-JP",
-                     "dcterms:created": stamp, "dcterms:modified": stamp}
+    assert value == {
+        "dc:title": meta.title,
+        "dc:subject": meta.subject,
+        "dc:creator": meta.author,
+        "cp:keywords": ", ".join(meta.keywords),
+        "dc:language": "ja-JP",
+        "dcterms:created": stamp,
+        "dcterms:modified": stamp,
+    }
 
 
 def test_timestamp_follows_source_date_epoch(tmp_path, monkeypatch):

@@ -39,8 +39,12 @@ def rendered(request, tmp_path_factory) -> tuple[str, Path, Path]:
     out = tmp_path_factory.mktemp(f"lo-{request.param}")
     docx = build_docx(SOURCES[request.param], out)
     profile = (tmp_path_factory.mktemp("lo-profile")).as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", EXPORT, "--outdir", str(out), str(docx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", EXPORT, "--outdir", str(out), str(docx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = out / f"{docx.stem}.pdf"
     assert pdf.exists(), "LibreOffice wrote no PDF"
     return request.param, docx, pdf

@@ -14,9 +14,9 @@ pytest_plugins = ["tests.test_docx_support"]  # the seed_docx and chapters_docx 
 WIDTHS = [
     ("AI", 2),
     ("国・地域", 8),
-    ("ＡＢ", 4),      # full-width Latin counts double
-    ("ｱｲ", 2),        # half-width kana count single
-    ("※上記", 6),     # East Asian ambiguous marks are full-width in Japanese fonts
+    ("ＡＢ", 4),  # full-width Latin counts double
+    ("ｱｲ", 2),  # half-width kana count single
+    ("※上記", 6),  # East Asian ambiguous marks are full-width in Japanese fonts
     ("40-80計算ノード", 15),
 ]
 
@@ -27,10 +27,10 @@ def test_display_width(text, units):
 
 
 FITS = [
-    ([10, 20], 100, [10, 20]),            # room for all: each column gets what it needs
-    ([10, 200], 100, [10, 90]),           # the short column keeps its need, the long one takes the rest
-    ([60, 60], 100, [50, 50]),            # two long columns share equally
-    ([10, 50, 200], 100, [10, 18, 72]),   # long columns share the rest in proportion to their need
+    ([10, 20], 100, [10, 20]),  # room for all: each column gets what it needs
+    ([10, 200], 100, [10, 90]),  # the short column keeps its need, the long one takes the rest
+    ([60, 60], 100, [50, 50]),  # two long columns share equally
+    ([10, 50, 200], 100, [10, 18, 72]),  # long columns share the rest in proportion to their need
 ]
 
 
@@ -76,8 +76,7 @@ def test_table_style_has_rules_and_a_shaded_gothic_header(seed_docx):
     style_id = attr(table.find(f"{w('tblPr')}/{w('tblStyle')}"), "val")
     style = seed_docx.style(style_id)
     borders = style.find(f"{w('tblPr')}/{w('tblBorders')}")
-    assert {etree_name(b): attr(b, "val") for b in borders} == dict.fromkeys(
-        ("top", "left", "bottom", "right", "insideH", "insideV"), "single")
+    assert {etree_name(b): attr(b, "val") for b in borders} == dict.fromkeys(("top", "left", "bottom", "right", "insideH", "insideV"), "single")
     first_row = style.find(f"{w('tblStylePr')}[@{w('type')}='firstRow']")
     assert attr(first_row.find(f"{w('rPr')}/{w('b')}"), "val") == "1"
     assert attr(first_row.find(f"{w('rPr')}/{w('rFonts')}"), "eastAsia") == "游ゴシック"

@@ -105,8 +105,9 @@ def test_the_checks_run_in_a_child_while_weasyprint_is_imported(tmp_path, monkey
 
 def test_an_error_found_by_the_checks_in_the_child_stops_the_build(tmp_path, capsys):
     source = tmp_path / "doc.md"
-    source.write_text("---\ntitle: 試験\nauthor: 試験省\ndate: 2024-04-01\nlang: ja\n---\n\n# 第1章 はじめに\n\n本文。\n\n# 第3章 飛んだ番号\n\n本文。\n",
-                      encoding="utf-8")
+    source.write_text(
+        "---\ntitle: 試験\nauthor: 試験省\ndate: 2024-04-01\nlang: ja\n---\n\n# 第1章 はじめに\n\n本文。\n\n# 第3章 飛んだ番号\n\n本文。\n", encoding="utf-8"
+    )
     assert cli.main(["pdf", "--source", str(source), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert f"{source}:12:3: error: 第1章 の次は 第2章 のはずが 第3章" in err
@@ -228,8 +229,13 @@ def test_ctrl_c_to_the_process_group_stops_a_build_once_and_leaves_nothing_behin
     spec.loader.exec_module(scale)
     source = scale.write_scaled(DEFAULT_SOURCE, 6, tmp_path)
     out = tmp_path / "out"
-    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(source), "--out", str(out)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    build = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--source", str(source), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     time.sleep(1.5)  # inside the build: the checks, or the editions, are running in a child
     os.killpg(build.pid, signal.SIGINT)
     stdout, stderr = build.communicate(timeout=60)

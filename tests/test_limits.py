@@ -26,8 +26,9 @@ def test_pathological_input_fails_fast_with_a_message(tmp_path, name):
     path = tmp_path / "doc.md"
     path.write_text(text, encoding="utf-8")
     # the timeout only guards against a hang; it is not a speed assertion
-    done = subprocess.run([sys.executable, "build.py", "--source", str(path), "--out", str(tmp_path / "out")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [sys.executable, "build.py", "--source", str(path), "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=240
+    )
     assert done.returncode == 1
     assert f"[{rule}]" in done.stderr and f"doc.md{where}" in done.stderr
     assert "Traceback" not in done.stderr

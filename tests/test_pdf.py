@@ -336,8 +336,7 @@ def test_a_long_heading_breaks_between_phrases(seed_build):
     pdf = _pdf(seed_build)
     pages = {title: page for _, title, page in _outline_pages(pdf)}
     page = pages["第2部 科学技術・イノベーション創出の振興に関して講じた施策"]
-    text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     start = next(i for i, line in enumerate(lines) if line.startswith("第2部 科学技術"))
     assert lines[start + 1] == "講じた施策"  # not 「…講じ」 / 「た施策」
@@ -371,7 +370,7 @@ def test_headings_that_may_break_keep_their_phrase_spans(tmp_path):
     such headings are laid out and read back, and each breaks between phrases, never inside one."""
     latin = "案W" * 17  # 34 characters: fewer than a 節's 35 full-width, but wider
     cover_heading = "科学技術・イノベーション創出の振興に関して講じた施策の全体像について"  # 34 characters at 12 pt in the box
-    body = (f"::: cover\n### {cover_heading}\n:::\n\n# 第1章 はじめに\n\n## 第1節 {latin}\n\n本文。\n")
+    body = f"::: cover\n### {cover_heading}\n:::\n\n# 第1章 はじめに\n\n## 第1節 {latin}\n\n本文。\n"
     pub = publication.prepare(_write(tmp_path, body), ["pdf"])
     from jpub.editions.pdf import writer as pdf_edition
 

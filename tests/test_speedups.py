@@ -68,9 +68,13 @@ def test_build_py_flushes_everything_before_it_leaves(tmp_path):
     """build.py ends with os._exit: what it printed to a pipe must all have been written first."""
     source = tmp_path / "doc.md"
     source.write_text(DEFAULT_SOURCE.read_text(encoding="utf-8") + "\n生成A Iの活用を進める。\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", "--format", "json", "--source", str(source)],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})  # buffered, as for users
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "check", "--format", "json", "--source", str(source)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+    )  # buffered, as for users
     found = json.loads(done.stdout)  # complete JSON, not cut off at a buffer boundary
     assert found and "check:" in done.stderr
 
@@ -85,12 +89,17 @@ def test_build_py_runs_exit_handlers_and_lets_profilers_write(tmp_path):
         f"atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
         f"sys.argv = [{str(ROOT / 'build.py')!r}, 'check', '--source', {str(DEFAULT_SOURCE)!r}]\n"
         f"runpy.run_path({str(ROOT / 'build.py')!r}, run_name='__main__')\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     subprocess.run([sys.executable, str(script)], capture_output=True, cwd=ROOT, check=True)
     assert marker.exists()
     stats = tmp_path / "build.prof"
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), str(ROOT / "build.py"), "check", "--source", str(DEFAULT_SOURCE)],
-                   capture_output=True, cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats), str(ROOT / "build.py"), "check", "--source", str(DEFAULT_SOURCE)],
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert stats.stat().st_size > 0
 
 

@@ -26,7 +26,7 @@ def test_variable_is_substituted(tmp_path):
 
 
 def test_front_matter_strings_may_use_variables(tmp_path):
-    path = write(tmp_path, "---\ntitle: \"{{ year }} 報告\"\nyear: 令和6年度\n---\n本文\n")
+    path = write(tmp_path, '---\ntitle: "{{ year }} 報告"\nyear: 令和6年度\n---\n本文\n')
     _src, _settings, meta, _variables = publication.read(path)
     assert meta.title == "令和6年度 報告"
 

@@ -126,7 +126,7 @@ BYPASSES = {
     "handler after slashes": '<img/src=x/onerror="alert(3)">',
     "image outside the tree": '<img src="../../etc/hostname" alt="h">',
     "tab inside the scheme": '<IMG SRC="jav&#x09;ascript:alert(4)">',
-    "svg with a script": '<svg><script>alert(5)</script></svg>',
+    "svg with a script": "<svg><script>alert(5)</script></svg>",
     "style loading from the network": '<span style="background:url(http://example.com/x)">m</span>',
 }
 

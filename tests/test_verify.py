@@ -188,7 +188,7 @@ def toc_paragraph(style: str, text: str, page: str) -> str:
     """One cached TOC entry as Word writes it: the text, a tab, and a PAGEREF field whose result is the page."""
     return (
         f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-        f'<w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r>'
+        f"<w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r>"
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGEREF _Toc1 \\h </w:instrText></w:r>'
         f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{page}</w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'

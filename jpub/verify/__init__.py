@@ -35,8 +35,16 @@ from jpub.verify.expectations import Expected, expected
 from jpub.verify.readers import ReadHeading, normalise
 
 MAX_TEXT_REPORTS = 20  # per edition; the rest are counted
-UNREADABLE = (OSError, ValueError, KeyError, zipfile.BadZipFile, pypdf.errors.PyPdfError, lxml.etree.LxmlError,
-              docx.opc.exceptions.PackageNotFoundError, subprocess.CalledProcessError)
+UNREADABLE = (
+    OSError,
+    ValueError,
+    KeyError,
+    zipfile.BadZipFile,
+    pypdf.errors.PyPdfError,
+    lxml.etree.LxmlError,
+    docx.opc.exceptions.PackageNotFoundError,
+    subprocess.CalledProcessError,
+)
 
 
 # --- messages ---------------------------------------------------------------------------------------------

@@ -47,8 +47,6 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in open_pdf(path).pages)
 
 
-
-
 # Tags of the structure elements that hold only running headers, footers and page numbers (WeasyPrint tags
 # margin boxes as a Span straight under a NonStruct of the Document) and of list labels (the bullets).
 _FURNITURE_TAGS = frozenset({"/Span", "/NonStruct", "/Document"})
@@ -151,4 +149,3 @@ def pdf_toc_text(path: Path, pages: list[str] | None = None) -> str | None:
 
 
 # --- DOCX: body text in document order, and the TOC field's cached entries --------------------------------
-

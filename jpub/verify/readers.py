@@ -89,6 +89,7 @@ def html_text(path: Path) -> str:
 
 # --- PDF: body text without page furniture, and the 目次 pages -------------------------------------------
 
+
 def docx_body_text(path: Path) -> str:
     """Paragraphs and table cells in document order (the cover, body and tables as a reader meets them)."""
     parts: list[str] = []

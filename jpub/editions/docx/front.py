@@ -25,8 +25,7 @@ def raw(xml: str) -> Block:
 
 
 def paragraph(style: str, text: str, extra_ppr: str = "") -> str:
-    return (f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>'
-            f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
 
 
 def style_name(style_id: str) -> str:
@@ -70,17 +69,18 @@ def toc(pub: Publication) -> list[Block]:
     """目次: a TOC field over outline levels 1..depth, its result filled with hyperlinked entries."""
     depth = toc_depth(pub)
     entries = list(_flatten(toc_tree(pub.documents["docx"].headings, depth)))
-    begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-             f'<w:r><w:instrText xml:space="preserve"> {toc_instruction(depth)} </w:instrText></w:r>'
-             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {toc_instruction(depth)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     out = [raw(paragraph("TOCHeading", TOC_TITLE))]
     if not entries:
         return [*out, raw(f"<w:p>{begin}{end}</w:p>")]
     for i, entry in enumerate(entries):
         heading = entry.heading
-        link = (f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1">'
-                f'<w:r><w:t xml:space="preserve">{escape(heading.text)}</w:t></w:r></w:hyperlink>')
+        link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1"><w:r><w:t xml:space="preserve">{escape(heading.text)}</w:t></w:r></w:hyperlink>'
         last = end if i == len(entries) - 1 else ""
         out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="TOC{min(heading.level, TOC_STYLES)}"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
     return out
@@ -88,4 +88,3 @@ def toc(pub: Publication) -> list[Block]:
 
 def front(pub: Publication, material: list[Block]) -> list[Block]:
     return cover(pub, material) + toc(pub)
-

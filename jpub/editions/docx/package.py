@@ -25,8 +25,12 @@ def core_xml(pub: Publication) -> bytes:
     meta = pub.meta
     stamp = meta.timestamp().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     fields = [
-        ("dc:title", meta.title), ("dc:subject", meta.subject), ("dc:creator", meta.author),
-        ("cp:keywords", ", ".join(meta.keywords)), ("dc:language", "ja-JP"), ("cp:lastModifiedBy", meta.author),
+        ("dc:title", meta.title),
+        ("dc:subject", meta.subject),
+        ("dc:creator", meta.author),
+        ("cp:keywords", ", ".join(meta.keywords)),
+        ("dc:language", "ja-JP"),
+        ("cp:lastModifiedBy", meta.author),
     ]
     body = "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields if value)
     dates = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{tag}>' for tag in ("created", "modified"))

@@ -16,12 +16,30 @@ from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
 
 # settings.xml children that must come after w:updateFields (ECMA-376 CT_Settings order)
-_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-                        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
-                        "listSeparator")
-_AFTER_THEME_FONT_LANG = _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("themeFontLang") + 1:]
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+_AFTER_THEME_FONT_LANG = _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("themeFontLang") + 1 :]
 
 
 def _insert_before_any(parent: etree._Element, node: etree._Element, later: tuple[str, ...]) -> None:
@@ -49,7 +67,7 @@ def settings(root: etree._Element, pub: Publication) -> None:
     for rsids in root.findall(w("rsids")):
         root.remove(rsids)
     _replace(root, el("updateFields", {"val": "true"}), _AFTER_UPDATE_FIELDS)
-    _replace(root, compat(), _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("compat") + 1:])
+    _replace(root, compat(), _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("compat") + 1 :])
     _replace(root, el("themeFontLang", {"val": "en-US", "eastAsia": "ja-JP"}), _AFTER_THEME_FONT_LANG)
     for tab in root.iter(w("defaultTabStop")):
         tab.set(w("val"), str(chars(4)))  # Japanese Word's default: tab stops every 4 characters

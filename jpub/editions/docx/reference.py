@@ -121,9 +121,13 @@ def _page_field(paragraph) -> None:
     instr[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     result = el("r", None, el("t"))
     result[0].text = "1"
-    for node in (el("r", None, el("fldChar", {"fldCharType": "begin"})), instr,
-                 el("r", None, el("fldChar", {"fldCharType": "separate"})), result,
-                 el("r", None, el("fldChar", {"fldCharType": "end"}))):
+    for node in (
+        el("r", None, el("fldChar", {"fldCharType": "begin"})),
+        instr,
+        el("r", None, el("fldChar", {"fldCharType": "separate"})),
+        result,
+        el("r", None, el("fldChar", {"fldCharType": "end"})),
+    ):
         paragraph._p.append(node)
 
 
@@ -154,4 +158,3 @@ def build(pub: Publication) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-

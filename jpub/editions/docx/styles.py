@@ -157,17 +157,22 @@ def table_style(fonts: Fonts) -> etree._Element:
     spec = data()["table"]
     edge = _border(spec["border"], spec["border_color"])
     borders = el("tblBorders", None, *(el(side, edge) for side in ("top", "left", "bottom", "right", "insideH", "insideV")))
-    margins = el("tblCellMar", None, *(el(side, {"w": round(spec["padding"][side] * TWIPS_PER_MM), "type": "dxa"})
-                                       for side in ("top", "left", "bottom", "right")))
+    margins = el(
+        "tblCellMar", None, *(el(side, {"w": round(spec["padding"][side] * TWIPS_PER_MM), "type": "dxa"}) for side in ("top", "left", "bottom", "right"))
+    )
     header = spec["header"]
     first_row = el(
-        "tblStylePr", {"type": "firstRow"},
+        "tblStylePr",
+        {"type": "firstRow"},
         el("rPr", None, *run_properties({"font": header["font"], "bold": header["bold"]}, fonts)[:-1]),
         el("tcPr", None, el("shd", {"val": "clear", "color": "auto", "fill": header["fill"]})),
     )
     return el(
-        "style", {"type": "table", "default": "1", "styleId": "Table"},
-        el("name", {"val": "Table"}), el("basedOn", {"val": "TableNormal"}), el("qFormat"),
+        "style",
+        {"type": "table", "default": "1", "styleId": "Table"},
+        el("name", {"val": "Table"}),
+        el("basedOn", {"val": "TableNormal"}),
+        el("qFormat"),
         el("pPr", None, el("spacing", {"before": 0, "after": 0}), el("jc", {"val": "left"})),
         run_properties({"size": spec["size"]}, fonts),
         el("tblPr", None, borders, margins),

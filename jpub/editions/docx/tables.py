@@ -100,5 +100,5 @@ def fit_grid(table: etree._Element, text_twips: int) -> None:
             count = int(span.get(w("val"))) if span is not None else 1
             for old in tcpr.findall(w("tcW")):
                 tcpr.remove(old)
-            tcpr.insert(0, el("tcW", {"w": sum(widths[index:index + count]), "type": "dxa"}))
+            tcpr.insert(0, el("tcW", {"w": sum(widths[index : index + count]), "type": "dxa"}))
             index += count

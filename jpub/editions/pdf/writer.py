@@ -53,8 +53,10 @@ def _phrased(inlines: list) -> list:
     out = []
     for node in inlines:
         if node["t"] == "Str":
-            out.extend({"t": "Span", "c": [["", ["phrase"], []], [{"t": "Str", "c": part}]]} if whole else {"t": "Str", "c": part}
-                       for part, whole in _display(node["c"]))
+            out.extend(
+                {"t": "Span", "c": [["", ["phrase"], []], [{"t": "Str", "c": part}]]} if whole else {"t": "Str", "c": part}
+                for part, whole in _display(node["c"])
+            )
         elif node["t"] in ("Emph", "Strong", "Span"):
             content = node["c"]
             out.append({"t": node["t"], "c": [content[0], _phrased(content[1])] if node["t"] == "Span" else _phrased(content)})
