@@ -39,7 +39,7 @@ from pypdf import PdfReader, PdfWriter  # noqa: E402
 from scale import write_scaled  # noqa: E402
 from weasyprint import CSS, HTML  # noqa: E402
 
-from jpub import forked, gcpause, publication  # noqa: E402
+from jpub import forked, gcpause, pipeline  # noqa: E402
 from jpub.editions.pdf import writer as pdf  # noqa: E402
 
 SEED = ROOT / "source" / "white-paper-summary.md"
@@ -156,7 +156,7 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for factor in args.factors:
-            pub = publication.prepare(write_scaled(SEED, factor, Path(tmp)), ["pdf"])
+            pub = pipeline.prepare(write_scaled(SEED, factor, Path(tmp)), ["pdf"])
             best_one = best_two = float("inf")
             for _ in range(args.repeat):
                 with gcpause.paused():  # as in a build

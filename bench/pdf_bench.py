@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from pypdf import PdfReader  # noqa: E402
 from scale import write_scaled  # noqa: E402
 
-from jpub import publication  # noqa: E402
+from jpub import pipeline  # noqa: E402
 from jpub.editions.pdf import writer as pdf  # noqa: E402
 
 SEED = ROOT / "source" / "white-paper-summary.md"
@@ -59,7 +59,7 @@ def best(command: list[str], output: Path, repeat: int) -> Run:
 
 def bench(factor: int, work: Path, repeat: int) -> dict[str, Run]:
     source = write_scaled(SEED, factor, work)
-    pub = publication.prepare(source, ["pdf"])
+    pub = pipeline.prepare(source, ["pdf"])
     html, css = source.with_suffix(".print.html"), source.with_suffix(".print.css")
     html.write_text(pdf.print_html(pub), encoding="utf-8")
     css.write_text(pdf.stylesheet(pub), encoding="utf-8")

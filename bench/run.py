@@ -33,7 +33,7 @@ import yaml  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from scale import write_scaled  # noqa: E402
 
-from jpub import pandoc, publication  # noqa: E402
+from jpub import pandoc, pipeline  # noqa: E402
 
 PYTHON = sys.executable
 WEASYPRINT = str(Path(sys.executable).with_name("weasyprint"))
@@ -109,9 +109,10 @@ def measure(commands: list[list[str]]) -> Sample:
 
 def prepare(source: Path, factor: int, work: Path) -> Job:
     scaled = write_scaled(source, factor, work)
-    src, _settings, meta, variables = publication.read(scaled)
+    draft = pipeline.read(scaled)
+    meta = draft.meta
     rendered = {}
-    for fmt, text in publication.render(src, variables, ("pdf", "docx", "html")).items():
+    for fmt, text in draft.renderings.items():
         front = yaml.safe_dump({"title": meta.title, "lang": meta.lang}, allow_unicode=True)
         path = scaled.parent / f"rendered-{fmt}.md"
         path.write_text(f"---\n{front}---\n\n{text.text}", encoding="utf-8")

@@ -1,21 +1,20 @@
-"""Command line: ``python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]``."""
+"""Command line: ``python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]``.
+
+Arguments and reporting only; the stages are in jpub/pipeline.py."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
 
-from jpub import checks, diagnostics, forked, gcpause, limits, preflight, publication, source_template
+from jpub import diagnostics, pipeline
+from jpub.diagnostics import Diagnostic
+from jpub.editions import FORMATS
 from jpub.errors import DocumentError
-from jpub.outputs import write_atomically
-from jpub.source_template import FORMATS
 
-TARGETS = ("pdf", "docx", "html", "check", "verify")
+TARGETS = (*FORMATS, "check", "verify")
 SOURCE_DIR = Path("source")
 KEPT = "エラーがあるため出力を作りませんでした（既存の出力はそのままです）"
 
@@ -25,13 +24,13 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # usage errors exit 2 with one clear line
+    def error(self, message: str):  # type: ignore[override]  # usage errors exit 2 with one clear line
         raise UsageError(message)
 
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="build.py", description="Build the PDF, Word and HTML editions of a Japanese document from one Markdown source.")
-    p.add_argument("targets", nargs="*", metavar="target", help=f"any of {', '.join(TARGETS)}; none means pdf docx html")
+    p.add_argument("targets", nargs="*", metavar="target", help=f"any of {', '.join(TARGETS)}; none means {' '.join(FORMATS)}")
     p.add_argument("--source", type=Path, help="the Markdown source (default: the one .md file in source/)")
     p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="diagnostics format for check")
@@ -55,60 +54,7 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class _Background(threading.Thread):
-    """A task started now and waited for later; waiting joins the thread, so none is left running when the
-    editions fork after it (forking a process with threads running risks the child inheriting a held lock).
-    A build stopped by an error does not wait: the thread is a daemon and the process ends."""
-
-    def __init__(self, task: Callable[[], None]):
-        super().__init__(daemon=True)
-        self._task, self._error = task, None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self._task()
-        except BaseException as exc:  # raised again in the thread that waits
-            self._error = exc
-
-    def wait(self) -> None:
-        self.join()
-        if self._error is not None:
-            raise self._error
-
-
-def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagnostics.Diagnostic], dict | None, _Background | None]:
-    """Limits first (pathological input stops there), then the checks, what the PDF needs, and pandoc's one
-    parse (whose raw-HTML policy reports what it drops). Returns the diagnostics, the parse for the editions,
-    and WeasyPrint's import under way when the PDF is to be built.
-
-    For the PDF the checks run in a forked child while this process parses and imports WeasyPrint (half a
-    second of loading libraries): in threads the import and the checks would take turns at one interpreter
-    lock. The child is forked before the import's thread starts.
-    """
-    found = [d for r in renderings.values() for d in limits.check(r, src.display)]
-    pdf = "pdf" in editions
-    stopped = bool(found)
-
-    def checked() -> list[diagnostics.Diagnostic]:
-        more = [] if stopped else checks.run(src, renderings, settings)
-        if pdf:
-            more += preflight.check_pdf(settings, src.display, source_template.front_key_line(src, "publish"))
-        return more
-
-    if stopped:
-        return diagnostics.sort(found + checked()), None, None
-
-    def parsed() -> tuple[dict, _Background | None]:
-        weasyprint = _Background(preflight.import_weasyprint) if pdf else None
-        return publication.parse(renderings, src.display, src.path.parent), weasyprint
-
-    (documents, weasyprint), found = forked.side_by_side(parsed, checked, fork=pdf)
-    found += [note for document in documents.values() for note in document.notes]
-    return diagnostics.sort(found), documents, weasyprint
-
-
-def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
+def report(found: list[Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
     """check prints to stdout (text or JSON) and a count on stderr; a build prints its diagnostics on stderr."""
     if "check" in targets:
         sys.stdout.write(diagnostics.as_json(found) if args.format == "json" else diagnostics.as_text(found))
@@ -121,72 +67,29 @@ def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, target
 
 def build(args: argparse.Namespace, targets: list[str]) -> int:
     source = args.source or default_source()
-    overrides = {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks}
-    src, settings, meta, variables = publication.read(source, overrides)
     editions = [t for t in targets if t in FORMATS]
-    renderings = publication.render(src, variables, FORMATS)
-    # verify alone reads the built files back; the checks belong to check and to building
-    checking = bool(editions) or "check" in targets
-    found, documents, weasyprint_ready = diagnose(src, renderings, settings, editions) if checking else ([], None, None)
-    report(found, args, targets)
-    if diagnostics.has_errors(found):
+    draft = pipeline.read(source, {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks})
+    if editions or "check" in targets:  # verify alone reads the built files back; the checks belong to building
+        found = pipeline.guard(draft)
+        if found:
+            found += pipeline.preflight_only(draft, editions)
+        else:
+            pub = pipeline.parse(draft)
+            found = pipeline.check(pub, editions)
+        report(found, args, targets)
+        if diagnostics.has_errors(found):
+            if editions:
+                _log(KEPT)
+            return 1
         if editions:
-            _log(KEPT)
-        return 1
-    if editions:
-        if weasyprint_ready is not None:
-            weasyprint_ready.wait()
-        pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
-        publish(pub, args.out)
+            outputs = pipeline.render(pub, editions)
+            for output, path in zip(outputs, pipeline.write(outputs, source, args.out), strict=True):
+                _log(f"{output.edition:<5} {path}  {len(output.data) / 1024:.0f} KiB  {output.seconds:.2f} s")
     if "verify" in targets:
         from jpub import verify
 
         return verify.run(source, args.out)
     return 0
-
-
-def publish(pub: publication.Publication, out: Path) -> None:
-    """Render every edition, then write them all (a failure leaves earlier outputs as they were)."""
-    from jpub.editions import EDITIONS
-
-    outputs = render_editions(pub, list(pub.documents))
-    for name, (data, seconds) in outputs.items():
-        target = out / f"{pub.source.path.stem}{EDITIONS[name].suffix}"
-        write_atomically(target, data)
-        _log(f"{name:<5} {target}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
-
-
-def render_editions(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
-    """Render the editions side by side: name → (bytes, seconds).
-
-    WeasyPrint lays the PDF out in this process while the Word and web editions render in a forked copy of
-    it, on another core. In threads they would wait for WeasyPrint's turn at the interpreter lock (only
-    pandoc runs apart), slowing the PDF by as much as they take. Where the platform does not fork, threads.
-    """
-    others = [name for name in editions if name != "pdf"]
-    with gcpause.paused():
-        if "pdf" in editions and others and forked.available():
-            results, beside = forked.side_by_side(lambda: _in_threads(pub, ["pdf"]), lambda: _in_threads(pub, others))
-            results.update(beside)
-        else:
-            results = _in_threads(pub, editions)
-    return {name: results[name] for name in editions}
-
-
-def _in_threads(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
-    from jpub.editions import EDITIONS
-
-    def one(name: str) -> tuple[str, bytes, float]:
-        begin = time.perf_counter()
-        data = EDITIONS[name].render(pub)
-        return name, data, time.perf_counter() - begin
-
-    if len(editions) == 1:
-        results = [one(editions[0])]
-    else:
-        with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-            results = list(pool.map(one, editions))
-    return {name: (data, seconds) for name, data, seconds in results}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,8 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         unknown = [t for t in args.targets if t not in TARGETS]
         if unknown:
             raise UsageError(f"不明なターゲット: {', '.join(unknown)}（有効: {', '.join(TARGETS)}）")
-        targets = list(args.targets) or list(FORMATS)
-        return build(args, targets)
+        return build(args, list(args.targets) or list(FORMATS))
     except UsageError as exc:
         _log(f"build.py: 使い方の誤り: {exc}")
         _log("build.py --help で使い方を表示します")
@@ -205,11 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocumentError as exc:
         if args is not None and args.debug:
             raise
-        if "check" in args.targets and args.format == "json":
+        if args is not None and "check" in args.targets and args.format == "json":
             sys.stdout.write(diagnostics.as_json(exc.diagnostics))
         else:
             _log(diagnostics.as_text(exc.diagnostics).rstrip())
-        if not args.targets or any(t in FORMATS for t in args.targets):
+        if args is None or not args.targets or any(t in FORMATS for t in args.targets):
             _log(KEPT)
         return 1
     except KeyboardInterrupt:

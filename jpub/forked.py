@@ -16,6 +16,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -39,6 +40,8 @@ class ChildFailed(DocumentError):
 
 class Forked(Generic[T]):
     def __init__(self, task: Callable[[], T]):
+        if threading.active_count() > 1:  # the child would inherit locks held by threads that do not exist in it
+            raise RuntimeError("forking while another thread runs: join the threads first")
         self._task: Callable[[], T] | None = None
         read, write = os.pipe()
         try:

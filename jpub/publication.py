@@ -1,25 +1,20 @@
-"""From a source file to what every edition is written from: one parse per distinct rendering."""
+"""What every edition is written from: the source, its settings and metadata, and pandoc's parse of each
+edition's rendering. Made only by ``pipeline.parse``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-from jpub import pandoc, pandoc_ast, rawhtml, source_template
-from jpub import settings as settings_mod
+from jpub import pandoc_ast, source_template
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic
-from jpub.eras import era_date, parse_era_date
-from jpub.errors import DocumentError
+from jpub.eras import era_date
 from jpub.settings import Settings
-
-RESERVED = ("format", "publish")
 
 
 @dataclass(frozen=True)
@@ -72,69 +67,3 @@ class Publication:
     meta: Meta
     variables: Mapping[str, Any]
     documents: Mapping[str, Document]
-
-
-def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
-    date = front.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date.strip())
-        except ValueError:
-            date = parse_era_date(date)
-            if date is None:
-                message = f"date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください（{front['date']!r}）"
-                raise DocumentError.at(shown, date_line, message, "front-matter") from None
-    keywords = front.get("keywords") or ()
-    if isinstance(keywords, str):
-        keywords = [k.strip() for k in keywords.split(",")]
-    return Meta(
-        title=str(front.get("title") or Path(shown).stem),
-        subtitle=str(front.get("subtitle") or ""),
-        author=str(front.get("author") or ""),
-        date=date if isinstance(date, dt.date) else None,
-        lang=str(front.get("lang") or "ja"),
-        subject=str(front.get("subject") or ""),
-        keywords=tuple(str(k) for k in keywords),
-    )
-
-
-def read(path: Path, overrides: Mapping[str, Any] | None = None) -> tuple[source_mod.Source, Settings, Meta, dict[str, Any]]:
-    """Load the source and its settings, metadata and template variables (no rendering yet)."""
-    src = source_mod.load(path)
-    configured = settings_mod.from_front_matter(src.front, src.display, source_template.front_key_line(src, "publish"), src.front_text)
-    settings = settings_mod.with_overrides(configured, **(overrides or {}))
-    front = source_template.render_front(src)
-    for name in RESERVED[:1]:
-        if name in front:
-            raise DocumentError.at(src.display, source_template.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
-    variables = {k: v for k, v in front.items() if k != "publish"}
-    return src, settings, _meta(front, src.display, source_template.front_key_line(src, "date")), variables
-
-
-def render(src: source_mod.Source, variables: Mapping[str, Any], formats: Iterable[str]) -> dict[str, source_template.Rendered]:
-    return {fmt: source_template.render_body(src, variables, fmt) for fmt in formats}
-
-
-def parse(renderings: Mapping[str, source_template.Rendered], path: str = "", root: Path | None = None) -> dict[str, Document]:
-    """pandoc reads each distinct rendering once; editions whose renderings agree share the parse.
-
-    The raw-HTML policy is applied here, so no edition can receive what it forbids.
-    """
-    parsed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = {}
-    documents = {}
-    for fmt, rendered in renderings.items():
-        if rendered.text not in parsed:
-            tree = pandoc.parse_markdown(rendered.text)
-            tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, path, root)
-            pandoc_ast.assign_ids(tree["blocks"])
-            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
-        tree_json, notes = parsed[rendered.text]
-        body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
-        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes)
-    return documents
-
-
-def prepare(path: Path, formats: Iterable[str], overrides: Mapping[str, Any] | None = None) -> Publication:
-    src, settings, meta, variables = read(path, overrides)
-    documents = parse(render(src, variables, formats), src.display, src.path.parent)
-    return Publication(src, settings, meta, MappingProxyType(variables), MappingProxyType(documents))

@@ -20,7 +20,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from jpub.errors import DocumentError
 from jpub.source import Source
 
-FORMATS = ("pdf", "docx", "html")
 COMMENT_START, COMMENT_END = "{##", "##}"  # Jinja's own {# would swallow pandoc's {#id}
 
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"

@@ -112,7 +112,9 @@ def test_failed_build_keeps_earlier_outputs(tmp_path, capsys):
 
 
 def test_an_edition_failing_late_writes_none(tmp_path, capsys, monkeypatch):
-    from jpub.editions import EDITIONS, Edition
+    import dataclasses
+
+    from jpub.editions import EDITIONS
 
     path = source(tmp_path, GOOD)
     out = tmp_path / "out"
@@ -123,7 +125,7 @@ def test_an_edition_failing_late_writes_none(tmp_path, capsys, monkeypatch):
     def broken(pub):
         raise DocumentError.at("doc.md", 1, "書き出しに失敗", "test-failure")
 
-    monkeypatch.setitem(EDITIONS, "docx", Edition("docx", ".docx", broken))
+    monkeypatch.setitem(EDITIONS, "docx", dataclasses.replace(EDITIONS["docx"], render=broken))
     status, _ = run(capsys, "--source", str(path), "--out", str(out))
     assert status == 1
     assert digest(out) == before  # the PDF and HTML that did render were not written either
@@ -180,10 +182,13 @@ def test_front_matter_change_reaches_every_edition(tmp_path):
     path = source(tmp_path, text, "chapters-only.md")
     out = tmp_path / "out"
     assert cli.main(["--source", str(path), "--out", str(out)]) == 0
-    from jpub.verify import readers
+    from jpub.verify import docx as vdocx
+    from jpub.verify import html as vhtml
+    from jpub.verify import pdf as vpdf
+    from jpub.verify import text as vtext
 
-    for suffix, read in ((".pdf", readers.pdf_text), (".docx", readers.docx_text), (".html", readers.html_text)):
-        content = readers.normalise(read(out / f"chapters-only{suffix}"))
+    for suffix, read in ((".pdf", vpdf.pdf_text), (".docx", vdocx.docx_text), (".html", vhtml.html_text)):
+        content = vtext.normalise(read(out / f"chapters-only{suffix}"))
         assert "令和8年度地域防災計画" in content and "令和6年度" not in content, suffix
 
 
@@ -233,19 +238,19 @@ def test_messages_point_at_the_line_written_and_say_what_to_do(tmp_path, capsys,
 
 
 def test_date_may_be_written_in_the_era_form(tmp_path):
-    from jpub import publication
+    from jpub import pipeline
 
-    _src, _settings, meta, _variables = publication.read(source(tmp_path, "---\ntitle: T\ndate: 令和7年6月10日\n---\n本文\n"))
+    meta = pipeline.read(source(tmp_path, "---\ntitle: T\ndate: 令和7年6月10日\n---\n本文\n")).meta
     assert meta.date.isoformat() == "2025-06-10" and meta.era_date == "令和7年6月10日"
 
 
 def test_recursion_too_deep_is_a_message(tmp_path, capsys, monkeypatch):
-    from jpub import publication
+    from jpub import pipeline
 
     def too_deep(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(publication, "parse", too_deep)
+    monkeypatch.setattr(pipeline, "parse", too_deep)
     status, output = run(capsys, "html", "--source", str(source(tmp_path, GOOD)), "--out", str(tmp_path / "out"))
     assert status == 1 and "入れ子が深すぎて処理できません" in output and "Traceback" not in output
 

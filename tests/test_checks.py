@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jpub import checks, publication
+from jpub import checks, pipeline
 from jpub.cli import main
 from jpub.diagnostics import Diagnostic
+from jpub.editions import FORMATS
 from jpub.errors import DocumentError
-from jpub.source_template import FORMATS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +34,8 @@ RAISED = ("template-undefined", "template-syntax", "front-matter", "include-miss
 
 def diagnose(path: Path) -> list[Diagnostic]:
     try:
-        src, settings, _meta, variables = publication.read(path)
-        return checks.run(src, publication.render(src, variables, FORMATS), settings)
+        draft = pipeline.read(path)
+        return checks.run(draft.source, draft.renderings, draft.settings)
     except DocumentError as exc:
         return exc.diagnostics
 
@@ -85,8 +85,8 @@ def test_every_other_diagnostic_id_is_in_the_rules_doc():
 
 
 def test_default_source_has_no_error_and_checks_fast():
-    src, settings, _meta, variables = publication.read(DEFAULT_SOURCE)
-    renderings = publication.render(src, variables, FORMATS)
+    draft = pipeline.read(DEFAULT_SOURCE)
+    src, settings, renderings = draft.source, draft.settings, draft.renderings
     started = time.perf_counter()
     found = checks.run(src, renderings, settings)
     elapsed = time.perf_counter() - started
@@ -105,8 +105,8 @@ def test_unseen_document_exits_1_and_its_clean_version_passes(capsys):
 def test_line_after_a_block_that_only_some_editions_keep(tmp_path):
     """An {% if %} block above the defect removes lines in the PDF and Word renderings, not in HTML."""
     path = FIXTURES / "unseen.md"
-    src, _settings, _meta, variables = publication.read(path)
-    renderings = publication.render(src, variables, FORMATS)
+    draft = pipeline.read(path)
+    renderings = draft.renderings
     assert len(renderings["html"].text.split("\n")) > len(renderings["pdf"].text.split("\n"))
     lines = {d.line for d in diagnose(path) if d.rule == "era-range"}
     assert lines == {49}
@@ -213,8 +213,8 @@ def test_rules_are_pure_over_a_frozen_view():
 
     from jpub.checks import prepare
 
-    src, _settings, _meta, variables = publication.read(FIXTURES / "unseen.md")
-    docs = prepare.docs(src, publication.render(src, variables, FORMATS))
+    draft = pipeline.read(FIXTURES / "unseen.md")
+    docs = prepare.docs(draft.source, draft.renderings)
     with pytest.raises(FrozenInstanceError):
         docs[0].lines = ()  # type: ignore[misc]
     assert {fmt for doc in docs for fmt in doc.formats} == set(FORMATS)

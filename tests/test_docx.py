@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from jpub import publication
+from jpub import pipeline, publication
 from jpub.editions.docx.front import toc_instruction
 
 from .conftest import DEFAULT_SOURCE
@@ -24,7 +24,7 @@ HEADING_STYLES = ("Heading1", "Heading2", "Heading3", "Heading4")
 
 @functools.cache
 def seed_pub() -> publication.Publication:
-    return publication.prepare(DEFAULT_SOURCE, ["docx"])
+    return pipeline.prepare(DEFAULT_SOURCE, ["docx"])
 
 
 def used_styles(pkg: Package) -> set[str]:
@@ -187,7 +187,7 @@ def test_toc_field_lists_parts_and_chapters_as_links_to_bookmarks(which, depth, 
     instructions = "".join(t.text for t in pkg.document.iter(w("instrText")))
     assert instructions.strip() == toc_instruction(depth) == f'TOC \\o "1-{depth}" \\h \\z \\u'
     source = DEFAULT_SOURCE if which == "seed" else CHAPTERS
-    headings = publication.prepare(source, ["docx"]).documents["docx"].headings
+    headings = pipeline.prepare(source, ["docx"]).documents["docx"].headings
     assert toc_entries(pkg) == [(f"TOC{h.level}", h.text, h.id) for h in headings if h.level <= depth]
     assert {anchor for _s, _t, anchor in toc_entries(pkg)} <= bookmarks(pkg)
     begin = pkg.document.find(f".//{w('fldChar')}[@{w('fldCharType')}='begin']")

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from jpub import pandoc, publication
+from jpub import pandoc, pipeline
 from jpub.editions.fragments import chapter_level
 from jpub.pandoc_ast import headings as ast_headings
 from jpub.pandoc_ast import plain_text, walk_blocks
-from jpub.verify import readers
+from jpub.verify import pdf as vpdf
+from jpub.verify import text as vtext
 
 from .conftest import DEFAULT_SOURCE, need_client
 from .test_docx_support import CHAPTERS, build_docx
@@ -27,9 +28,9 @@ JAPANESE_FONT = re.compile(r"CJK|JP|Mincho|Gothic|IPA|Yu|Hiragino|Meiryo|Takao|V
 
 
 def expected(source: Path):
-    document = publication.prepare(source, ["docx"]).documents["docx"]
+    document = pipeline.prepare(source, ["docx"]).documents["docx"]
     texts = [plain_text(b["c"]) for b in walk_blocks(document.ast()["blocks"]) if b["t"] in ("Para", "Plain")]
-    return [readers.ReadHeading(h.level, h.text) for h in document.headings], texts
+    return [vtext.ReadHeading(h.level, h.text) for h in document.headings], texts
 
 
 @pytest.fixture(scope="module", params=sorted(SOURCES))
@@ -56,35 +57,35 @@ def test_libreoffice_sets_japanese_in_a_japanese_font(rendered):
     listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
     names = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]
     assert any(JAPANESE_FONT.search(name) for name in names), names
-    assert "科学技術" in readers.pdf_text(pdf) or "防災" in readers.pdf_text(pdf)
+    assert "科学技術" in vpdf.pdf_text(pdf) or "防災" in vpdf.pdf_text(pdf)
 
 
 def test_libreoffice_exports_every_heading_as_a_bookmark(rendered):
     which, _docx, pdf = rendered
     headings, _texts = expected(SOURCES[which])
-    assert readers.pdf_outline(pdf) == headings
+    assert vpdf.pdf_outline(pdf) == headings
 
 
 def test_libreoffice_renders_every_paragraph(rendered):
     which, _docx, pdf = rendered
     _headings, texts = expected(SOURCES[which])
-    body = readers.normalise(readers.pdf_text(pdf))
-    assert [t for t in texts if readers.normalise(t) not in body] == []
+    body = vtext.normalise(vpdf.pdf_text(pdf))
+    assert [t for t in texts if vtext.normalise(t) not in body] == []
 
 
 def test_libreoffice_shows_the_cover_and_the_toc_first(rendered):
     which, _docx, pdf = rendered
     headings, _texts = expected(SOURCES[which])
-    pages = [readers.normalise(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
-    title = publication.prepare(SOURCES[which], ["docx"]).meta.title
-    assert readers.normalise(title) in pages[0]
-    assert "目次" in pages[1] and readers.normalise(headings[0].text) in pages[1]
+    pages = [vtext.normalise(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
+    title = pipeline.prepare(SOURCES[which], ["docx"]).meta.title
+    assert vtext.normalise(title) in pages[0]
+    assert "目次" in pages[1] and vtext.normalise(headings[0].text) in pages[1]
 
 
 def test_toc_entries_link_to_their_headings_pages(rendered):
     which, _docx, pdf = rendered
     reader = PdfReader(str(pdf))
-    depth = chapter_level(publication.prepare(SOURCES[which], ["docx"]).documents["docx"].headings)
+    depth = chapter_level(pipeline.prepare(SOURCES[which], ["docx"]).documents["docx"].headings)
     targets: list[int] = []
 
     def walk(items, level: int) -> None:
@@ -105,5 +106,5 @@ def test_toc_entries_link_to_their_headings_pages(rendered):
 def test_pandoc_reads_the_same_headings_back(which, tmp_path):
     docx = build_docx(SOURCES[which], tmp_path)
     tree = json.loads(pandoc.run(["-f", "docx", "-t", "json", str(docx)], b""))
-    found = [readers.ReadHeading(h.level, h.text) for h in ast_headings(tree["blocks"])]
+    found = [vtext.ReadHeading(h.level, h.text) for h in ast_headings(tree["blocks"])]
     assert found == expected(SOURCES[which])[0]

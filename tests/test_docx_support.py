@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from jpub import publication
+from jpub import pipeline
 from jpub.editions.docx import writer as docx_edition
 
 from .conftest import DEFAULT_SOURCE, FIXTURES
@@ -27,7 +27,7 @@ def attr(node, name: str) -> str | None:
 
 
 def build_docx(source: Path, out_dir: Path) -> Path:
-    pub = publication.prepare(source, ["docx"])
+    pub = pipeline.prepare(source, ["docx"])
     path = out_dir / f"{source.stem}.docx"
     path.write_bytes(docx_edition.render(pub))
     return path

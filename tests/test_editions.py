@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from jpub import pandoc, publication
+from jpub import pandoc, pipeline
 from jpub.pandoc_ast import plain_text, walk_blocks
-from jpub.verify import readers
+from jpub.verify import docx as vdocx
+from jpub.verify import html as vhtml
+from jpub.verify import pdf as vpdf
+from jpub.verify import text as vtext
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, need_client
 
@@ -16,9 +19,9 @@ pytestmark = pytest.mark.slow
 
 
 def expected(source: Path, fmt: str):
-    pub = publication.prepare(source, [fmt])
+    pub = pipeline.prepare(source, [fmt])
     document = pub.documents[fmt]
-    headings = [readers.ReadHeading(h.level, h.text) for h in document.headings]
+    headings = [vtext.ReadHeading(h.level, h.text) for h in document.headings]
     texts = []
     for block in walk_blocks(document.ast()["blocks"]):
         if block["t"] in ("Para", "Plain"):
@@ -27,9 +30,9 @@ def expected(source: Path, fmt: str):
 
 
 READERS = {
-    "pdf": (readers.pdf_outline, readers.pdf_text),
-    "docx": (readers.docx_headings, readers.docx_text),
-    "html": (readers.html_headings, readers.html_text),
+    "pdf": (vpdf.pdf_outline, vpdf.pdf_text),
+    "docx": (vdocx.docx_headings, vdocx.docx_text),
+    "html": (vhtml.html_headings, vhtml.html_text),
 }
 
 
@@ -41,20 +44,20 @@ def test_headings_and_paragraphs_read_back(fmt, which, seed_build, chapters_buil
     headings, texts = expected(source, fmt)
     read_headings, read_text = READERS[fmt]
     assert read_headings(out) == headings
-    body = readers.normalise(read_text(out))
-    missing = [t for t in texts if readers.normalise(t) not in body]
+    body = vtext.normalise(read_text(out))
+    missing = [t for t in texts if vtext.normalise(t) not in body]
     assert not missing
 
 
 def test_html_only_block_only_in_html(chapters_build):
-    assert "ウェブ版限定" in readers.html_text(chapters_build / "chapters-only.html")
-    assert "ウェブ版限定" not in readers.normalise(readers.pdf_text(chapters_build / "chapters-only.pdf"))
-    assert "ウェブ版限定" not in readers.docx_text(chapters_build / "chapters-only.docx")
+    assert "ウェブ版限定" in vhtml.html_text(chapters_build / "chapters-only.html")
+    assert "ウェブ版限定" not in vtext.normalise(vpdf.pdf_text(chapters_build / "chapters-only.pdf"))
+    assert "ウェブ版限定" not in vdocx.docx_text(chapters_build / "chapters-only.docx")
 
 
 def test_table_from_front_matter_list_in_every_edition(chapters_build):
     for fmt, (_h, text) in READERS.items():
-        content = readers.normalise(text(chapters_build / f"chapters-only.{fmt}"))
+        content = vtext.normalise(text(chapters_build / f"chapters-only.{fmt}"))
         for name in ("中央公民館", "北小学校", "南体育館"):
             assert name in content, (fmt, name)
 
@@ -68,7 +71,7 @@ def test_every_seed_sentence_in_every_edition(seed_build):
 
     raw = files[0].read_text(encoding="utf-8")
     sentences = [s for s in re.split(r"[。\n]", raw.replace("**", "")) if s.strip()]
-    clean = [readers.normalise(re.sub(r"(?<=[A-Z]) (?=[A-Z])", "", s)).lstrip("-◆●") for s in sentences]
+    clean = [vtext.normalise(re.sub(r"(?<=[A-Z]) (?=[A-Z])", "", s)).lstrip("-◆●") for s in sentences]
     # lines the source splits on purpose: the 構成 caption into heading + label, the summary title into title + subtitle
     split = {
         "第1部の構成AIがもたらす科学技術・イノベーションの変革": ["第1部AIがもたらす科学技術・イノベーションの変革", "第1部の構成"],
@@ -79,7 +82,7 @@ def test_every_seed_sentence_in_every_edition(seed_build):
     }
     wanted = [part for s in clean if s for part in split.get(s, [s])]
     for fmt, (_h, text) in READERS.items():
-        content = readers.normalise(text(seed_build / f"white-paper-summary.{fmt}"))
+        content = vtext.normalise(text(seed_build / f"white-paper-summary.{fmt}"))
         content = content.replace("**", "")
         missing = [s for s in wanted if s not in content]
         assert not missing, (fmt, missing[:3])
@@ -89,12 +92,12 @@ def test_one_parse_shared_by_editions_with_the_same_rendering(monkeypatch):
     calls = []
     original = pandoc.parse_markdown
     monkeypatch.setattr(pandoc, "parse_markdown", lambda text: calls.append(1) or original(text))
-    publication.prepare(DEFAULT_SOURCE, ["pdf", "docx", "html"])
+    pipeline.prepare(DEFAULT_SOURCE, ["pdf", "docx", "html"])
     assert len(calls) == 1
 
 
 def test_heading_ids_are_the_documented_ascii_scheme(seed_build):
     """Literal ids, so that a change to the scheme (and to every published link) cannot pass unnoticed."""
-    ids = [h.get("id") for h in readers.html_tree(seed_build / "white-paper-summary.html").xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4]")]
+    ids = [h.get("id") for h in vhtml.html_tree(seed_build / "white-paper-summary.html").xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4]")]
     assert ids[:5] == ["topic1", "part1", "part1-chapter1", "part1-chapter2", "part1-chapter2-topic1"]
     assert "part2-chapter2-section1-item4" in ids and "part1-chapter4-topic1-topic3" in ids

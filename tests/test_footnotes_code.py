@@ -14,7 +14,10 @@ import pytest
 
 from jpub import verify
 from jpub.editions.pdf.typography import refine
-from jpub.verify import expectations, pdf_checks, readers
+from jpub.verify import docx as vdocx
+from jpub.verify import expectations, pdf_checks
+from jpub.verify import html as vhtml
+from jpub.verify import pdf as vpdf
 
 from .conftest import build, need_client, which
 
@@ -112,7 +115,7 @@ def test_pdf_notes_are_numbered_through_the_document(notes_build):
 
 def test_pdf_heading_with_a_note_keeps_its_text_in_bookmark_and_running_head(notes_build):
     pdf = notes_build[1] / f"{STEM}.pdf"
-    assert pdf_checks.read_outline(pdf) == [(1, HEADING), (1, "第2章 運用")]
+    assert [(h.level, h.text) for h in vpdf.pdf_outline(pdf)] == [(1, HEADING), (1, "第2章 運用")]
     page = next(text for text in page_texts(pdf) if HEADING_NOTE in squeezed(text))
     running_head = next(line for line in page.splitlines() if line.strip())
     assert squeezed(running_head) == squeezed(HEADING)
@@ -153,9 +156,9 @@ def test_mono_font_setting_is_the_face_code_is_set_in(notes_build, tmp_path):
 
 def test_docx_and_html_carry_both_notes(notes_build):
     out = notes_build[1]
-    for read in (readers.docx_notes_text(out / f"{STEM}.docx"), readers.html_notes_text(out / f"{STEM}.html")):
+    for read in (vdocx.docx_notes_text(out / f"{STEM}.docx"), vhtml.html_notes_text(out / f"{STEM}.html")):
         assert [squeezed(line) for line in read.splitlines() if line.strip()] == [HEADING_NOTE, LONG_NOTE, PARAGRAPH_NOTE]
-    assert "↩" not in readers.html_notes_text(out / f"{STEM}.html")
+    assert "↩" not in vhtml.html_notes_text(out / f"{STEM}.html")
 
 
 # --- tampering: a changed note is named in its own edition ----------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 
 import pytest
 
-from jpub import cli, forked
+from jpub import cli, forked, pipeline
 from jpub.errors import DocumentError
 
 pytestmark = pytest.mark.skipif(not forked.available(), reason="this platform does not fork: the editions render in threads")
@@ -55,10 +56,10 @@ def test_word_and_web_editions_render_beside_the_pdf_in_another_process(monkeypa
     from jpub import editions
 
     for name in ("pdf", "docx", "html"):
-        monkeypatch.setitem(editions.EDITIONS, name, editions.Edition(name, "." + name, lambda pub: str(os.getpid()).encode()))
-    done = cli.render_editions(object(), ["pdf", "docx", "html"])
-    assert list(done) == ["pdf", "docx", "html"]
-    pids = {name: int(data) for name, (data, _) in done.items()}
+        monkeypatch.setitem(editions.EDITIONS, name, dataclasses.replace(editions.EDITIONS[name], render=lambda pub: str(os.getpid()).encode()))
+    done = pipeline.render(object(), ["pdf", "docx", "html"])
+    assert [output.edition for output in done] == ["pdf", "docx", "html"]
+    pids = {output.edition: int(output.data) for output in done}
     assert pids["pdf"] == os.getpid()
     assert pids["docx"] == pids["html"] != os.getpid()
 
@@ -69,41 +70,15 @@ def test_when_the_pdf_fails_its_error_is_reported_and_the_child_is_stopped(monke
     def broken(pub):
         raise DocumentError.at("doc.md", 1, "PDF の失敗", "test-failure")
 
-    monkeypatch.setitem(editions.EDITIONS, "pdf", editions.Edition("pdf", ".pdf", broken))
-    monkeypatch.setitem(editions.EDITIONS, "docx", editions.Edition("docx", ".docx", lambda pub: time.sleep(30) or b""))
+    monkeypatch.setitem(editions.EDITIONS, "pdf", dataclasses.replace(editions.EDITIONS["pdf"], render=broken))
+    monkeypatch.setitem(editions.EDITIONS, "docx", dataclasses.replace(editions.EDITIONS["docx"], render=lambda pub: time.sleep(30) or b""))
     begin = time.monotonic()
     with pytest.raises(DocumentError, match="PDF の失敗"):
-        cli.render_editions(object(), ["pdf", "docx"])
+        pipeline.render(object(), ["pdf", "docx"])
     assert time.monotonic() - begin < 10  # the Word edition's child was not waited for
 
 
-def test_the_checks_run_in_a_child_while_weasyprint_is_imported(tmp_path, monkeypatch):
-    """Building the PDF: the checks in a forked child, the parse and WeasyPrint's import here. Without the PDF
-    there is no import to overlap, and the checks run in this process."""
-    from jpub import publication
-    from jpub.source_template import FORMATS
-
-    from .conftest import DEFAULT_SOURCE
-
-    seen = tmp_path / "pid"
-    real = cli.checks.run
-
-    def spy(*args):
-        seen.write_text(str(os.getpid()), encoding="utf-8")
-        return real(*args)
-
-    monkeypatch.setattr(cli.checks, "run", spy)
-    src, settings, _meta, variables = publication.read(DEFAULT_SOURCE)
-    renderings = publication.render(src, variables, FORMATS)
-    found, documents, weasyprint = cli.diagnose(src, renderings, settings, ["pdf", "docx"])
-    weasyprint.wait()
-    assert int(seen.read_text(encoding="utf-8")) != os.getpid()
-    assert found == [] and set(documents) == set(FORMATS)
-    found, _, weasyprint = cli.diagnose(src, renderings, settings, ["docx"])
-    assert weasyprint is None and int(seen.read_text(encoding="utf-8")) == os.getpid()
-
-
-def test_an_error_found_by_the_checks_in_the_child_stops_the_build(tmp_path, capsys):
+def test_an_error_found_by_the_checks_stops_the_build(tmp_path, capsys):
     source = tmp_path / "doc.md"
     source.write_text(
         "---\ntitle: 試験\nauthor: 試験省\ndate: 2024-04-01\nlang: ja\n---\n\n# 第1章 はじめに\n\n本文。\n\n# 第3章 飛んだ番号\n\n本文。\n", encoding="utf-8"
@@ -126,7 +101,7 @@ def test_a_child_that_dies_in_a_build_is_a_diagnostic_and_keeps_the_outputs(tmp_
     from jpub import editions
 
     source, out, before = _built(tmp_path)
-    monkeypatch.setitem(editions.EDITIONS, "docx", editions.Edition("docx", ".docx", lambda pub: os._exit(9)))
+    monkeypatch.setitem(editions.EDITIONS, "docx", dataclasses.replace(editions.EDITIONS["docx"], render=lambda pub: os._exit(9)))
     assert cli.main(["--source", str(source), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "build.py: error: 子プロセスが結果を返さずに終了しました（終了コード 9" in err and "[child-process]" in err
@@ -142,8 +117,8 @@ def test_an_interrupted_build_stops_cleanly_and_keeps_the_outputs(tmp_path, caps
     def interrupted(pub):
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(editions.EDITIONS, "pdf", editions.Edition("pdf", ".pdf", interrupted))
-    monkeypatch.setitem(editions.EDITIONS, "docx", editions.Edition("docx", ".docx", lambda pub: time.sleep(30) or b""))
+    monkeypatch.setitem(editions.EDITIONS, "pdf", dataclasses.replace(editions.EDITIONS["pdf"], render=interrupted))
+    monkeypatch.setitem(editions.EDITIONS, "docx", dataclasses.replace(editions.EDITIONS["docx"], render=lambda pub: time.sleep(30) or b""))
     begin = time.monotonic()
     assert cli.main(["--source", str(source), "--out", str(out)]) == 130
     assert time.monotonic() - begin < 15  # the Word edition's child was stopped, not waited for
@@ -254,3 +229,19 @@ def test_side_by_side_runs_there_in_a_child_or_after_here():
     order = []
     assert forked.side_by_side(lambda: order.append("here") or 1, lambda: order.append("there") or 2, fork=False) == (1, 2)
     assert order == ["here", "there"]
+
+
+def test_forking_while_a_thread_runs_is_refused():
+    """A child forked while another thread holds a lock (the allocator's, logging's) can hang on it."""
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        with pytest.raises(RuntimeError, match="thread"):
+            forked.Forked(lambda: 1)
+    finally:
+        release.set()
+        thread.join()
+    assert forked.Forked(lambda: 2).result() == 2

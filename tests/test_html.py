@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from jpub import publication
+from jpub import pipeline, publication
 from jpub.editions.fragments import chapter_level
 from jpub.pandoc_ast import plain_text, walk_blocks
 
@@ -37,7 +37,7 @@ def dom(path: Path):
 
 
 def expected(which: str) -> publication.Publication:
-    return publication.prepare(SOURCES[which], ["html"])
+    return pipeline.prepare(SOURCES[which], ["html"])
 
 
 def body_headings(root) -> list:

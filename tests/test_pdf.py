@@ -10,10 +10,12 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from jpub import publication
+from jpub import pipeline
 from jpub.cli import main
 from jpub.editions.pdf.typography import phrases
-from jpub.verify import pdf_checks
+from jpub.verify import expectations, pdf_checks
+from jpub.verify import pdf as vpdf
+from jpub.verify.text import ReadHeading
 
 from .conftest import DEFAULT_SOURCE, need_client, which
 
@@ -63,7 +65,7 @@ def _write(tmp_path: Path, body: str, front: str = "") -> Path:
 
 def test_cover_has_title_subtitle_era_date_author_and_cover_material(seed_build):
     cover = _page_texts(_pdf(seed_build))[0]
-    pub = publication.prepare(DEFAULT_SOURCE, ["pdf"])
+    pub = pipeline.prepare(DEFAULT_SOURCE, ["pdf"])
     flat = re.sub(r"\s+", "", cover)
     for text in (pub.meta.title, pub.meta.subtitle, "令和6年6月11日", pub.meta.author, "【概要書】", "標記の報告書を衆議院議長に提出いたしました。"):
         assert re.sub(r"\s+", "", text) in flat, text
@@ -93,9 +95,9 @@ def test_toc_depth_setting_adds_sections(tmp_path):
 
 def test_bookmarks_are_the_headings_nested_and_nothing_else(seed_build):
     pdf = _pdf(seed_build)
-    headings = publication.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
-    outline = pdf_checks.read_outline(pdf)
-    assert outline == pdf_checks.expected_outline(headings)
+    headings = pipeline.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
+    outline = [(h.level, h.text) for h in vpdf.pdf_outline(pdf)]
+    assert outline == [(depth, h.text) for depth, h in expectations.nested(headings)]
     assert "第2章 我が国におけるAI関連研究開発の取組" in [t for d, t in outline if d == 2]
     assert all(title != "目次" for _, title in outline)
 
@@ -199,7 +201,7 @@ def test_tagged_pdf_ua_with_heading_tags_and_language(seed_build):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
     assert root["/Lang"] == "ja"
-    headings = publication.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
+    headings = pipeline.prepare(DEFAULT_SOURCE, ["pdf"]).documents["pdf"].headings
     tags = [t for t in _struct_tags(reader) if re.fullmatch(r"/H[1-6]", t)]
     assert tags == ["/H1"] + [f"/H{h.level}" for h in headings]  # 目次, then the document's headings
     xmp = root["/Metadata"].get_object().get_data().decode()
@@ -252,10 +254,9 @@ def test_running_head_label_for_a_heading_with_its_own_id(tmp_path):
 def test_headings_in_the_cover_material_are_neither_bookmarked_nor_listed(tmp_path):
     source = _write(tmp_path, "::: cover\n## 送付状\n\n標記の件\n:::\n\n# 第1章 総論\n\n本文。\n")
     pdf = _build(tmp_path, source=source)
-    assert pdf_checks.read_outline(pdf) == [(1, "第1章 総論")]
+    assert vpdf.pdf_outline(pdf) == [ReadHeading(1, "第1章 総論")]
     assert "送付状" not in _page_texts(pdf)[1] and "送付状" in _page_texts(pdf)[0]
-    document = publication.prepare(source, ["pdf"]).documents["pdf"]
-    assert pdf_checks.check(pdf, document.headings, ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
+    assert pdf_checks.check(pdf, ("Noto Serif CJK JP", "Noto Sans CJK JP")) == []
 
 
 @pytest.mark.parametrize(
@@ -348,7 +349,7 @@ def test_a_heading_that_fits_on_one_line_gets_no_phrase_spans(tmp_path):
 
     short = "第1章 短い見出し"
     long = "第2章 科学技術・イノベーション創出の振興に関して講じた施策の全体像"
-    pub = publication.prepare(_write(tmp_path, f"# {short}\n\n本文。\n\n# {long}\n\n本文。\n"), ["pdf"])
+    pub = pipeline.prepare(_write(tmp_path, f"# {short}\n\n本文。\n\n# {long}\n\n本文。\n"), ["pdf"])
     html = pdf_edition.print_html(pub)
     short_h, long_h = re.findall(r"<h1[^>]*>(.*?)</h1>", html.split("<main>")[1], re.S)
     assert 'class="phrase"' not in short_h
@@ -371,7 +372,7 @@ def test_headings_that_may_break_keep_their_phrase_spans(tmp_path):
     latin = "案W" * 17  # 34 characters: fewer than a 節's 35 full-width, but wider
     cover_heading = "科学技術・イノベーション創出の振興に関して講じた施策の全体像について"  # 34 characters at 12 pt in the box
     body = f"::: cover\n### {cover_heading}\n:::\n\n# 第1章 はじめに\n\n## 第1節 {latin}\n\n本文。\n"
-    pub = publication.prepare(_write(tmp_path, body), ["pdf"])
+    pub = pipeline.prepare(_write(tmp_path, body), ["pdf"])
     from jpub.editions.pdf import writer as pdf_edition
 
     html = pdf_edition.print_html(pub)

@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from jpub import publication
 from jpub.cli import main
 from jpub.pandoc_ast import Heading
-from jpub.verify import pdf_checks
-from jpub.verify.pdf_checks import Line
+from jpub.verify import expectations, pdf_checks
+from jpub.verify import pdf as vpdf
+from jpub.verify.compare import Report, compare_lists
+from jpub.verify.pdf import Line
+from jpub.verify.text import ReadHeading
 
-from .conftest import DEFAULT_SOURCE, FIXTURES, need_client, which
+from .conftest import need_client, which
 
 FAMILIES = ("Noto Serif CJK JP", "Noto Sans CJK JP")
 
@@ -35,14 +37,12 @@ def _rules(found) -> list[str]:
 
 
 def test_the_seed_edition_passes_every_check(seed_build):
-    pub = publication.prepare(DEFAULT_SOURCE, ["pdf"])
     pdf = seed_build / "white-paper-summary.pdf"
-    assert pdf_checks.check(pdf, pub.documents["pdf"].headings, FAMILIES) == []
+    assert pdf_checks.check(pdf, FAMILIES) == []
 
 
 def test_the_chapters_only_edition_passes_every_check(chapters_build):
-    pub = publication.prepare(FIXTURES / "chapters-only.md", ["pdf"])
-    assert pdf_checks.check(chapters_build / "chapters-only.pdf", pub.documents["pdf"].headings, FAMILIES) == []
+    assert pdf_checks.check(chapters_build / "chapters-only.pdf", FAMILIES) == []
 
 
 # ---- 禁則 ---------------------------------------------------------------------------------------------
@@ -50,14 +50,14 @@ def test_the_chapters_only_edition_passes_every_check(chapters_build):
 
 def test_line_start_fails_on_a_comma_forced_to_the_head_of_a_line(tmp_path):
     pdf = _weasy(tmp_path, "<p>研究開発を進める<br>、そして成果を</p>")
-    found = pdf_checks.line_start(pdf, pdf_checks.read_lines(pdf))
+    found = pdf_checks.line_start(pdf, vpdf.read_lines(pdf))
     assert _rules(found) == ["pdf-line-start"]
     assert "「、」" in found[0].message and "1ページ" in found[0].message and found[0].path == str(pdf)
 
 
 def test_line_end_fails_on_an_opening_bracket_at_the_end_of_a_line(tmp_path):
     pdf = _weasy(tmp_path, "<p>計画（<br>第1期）を</p>")
-    assert _rules(pdf_checks.line_end(pdf, pdf_checks.read_lines(pdf))) == ["pdf-line-end"]
+    assert _rules(pdf_checks.line_end(pdf, vpdf.read_lines(pdf))) == ["pdf-line-end"]
 
 
 @pytest.mark.parametrize(
@@ -76,15 +76,25 @@ def test_line_start_table(words, rules):
     assert _rules(pdf_checks.line_start("x.pdf", [Line(1, 1, words)])) == rules
 
 
-# ---- bookmarks ----------------------------------------------------------------------------------------
+# ---- bookmarks (verify compares them with the headings nested as an outline) ----------------------------
 
 
 def _headings(*pairs: tuple[int, str]) -> tuple[Heading, ...]:
     return tuple(Heading(level, text, f"h{i}", None) for i, (level, text) in enumerate(pairs))
 
 
+def _outline(headings: tuple[Heading, ...]) -> tuple[ReadHeading, ...]:
+    return tuple(ReadHeading(depth, h.text) for depth, h in expectations.nested(headings))
+
+
+def _bookmark_rules(outline, headings) -> list[str]:
+    report = Report(Path("x.pdf"), "x.md", None)
+    compare_lists(report, "verify-headings", "見出し", _outline(headings), [ReadHeading(*item) for item in outline])
+    return sorted(set(_rules(report.found)))
+
+
 def test_expected_outline_nests_a_skipped_level_under_its_parent():
-    assert pdf_checks.expected_outline(_headings((1, "部"), (3, "節"), (2, "章"), (1, "次"))) == [(1, "部"), (2, "節"), (2, "章"), (1, "次")]
+    assert [(d, h.text) for d, h in expectations.nested(_headings((1, "部"), (3, "節"), (2, "章"), (1, "次")))] == [(1, "部"), (2, "節"), (2, "章"), (1, "次")]
 
 
 @pytest.mark.parametrize(
@@ -98,14 +108,14 @@ def test_expected_outline_nests_a_skipped_level_under_its_parent():
 )
 def test_bookmarks_fail_when_they_differ_from_the_headings(outline):
     headings = _headings((1, "第1章 総論"), (2, "第1節 目的"))
-    assert pdf_checks.bookmarks("x.pdf", [(1, "第1章 総論"), (2, "第1節 目的")], headings) == []
-    assert _rules(pdf_checks.bookmarks("x.pdf", outline, headings)) == ["pdf-bookmarks"]
+    assert _bookmark_rules([(1, "第1章 総論"), (2, "第1節 目的")], headings) == []
+    assert _bookmark_rules(outline, headings) == ["verify-headings"]
 
 
 def test_bookmarks_fail_on_a_real_pdf_that_hides_its_sections(tmp_path):
     pdf = _weasy(tmp_path, "<h1>第1章 総論</h1><h2>第1節 目的</h2><p>本文</p>", "h2 { bookmark-level: none }")
     headings = _headings((1, "第1章 総論"), (2, "第1節 目的"))
-    assert _rules(pdf_checks.bookmarks(pdf, pdf_checks.read_outline(pdf), headings)) == ["pdf-bookmarks"]
+    assert _bookmark_rules([(h.level, h.text) for h in vpdf.pdf_outline(pdf)], headings) == ["verify-headings"]
 
 
 # ---- fonts and text -----------------------------------------------------------------------------------

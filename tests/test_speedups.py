@@ -3,6 +3,7 @@ while rendering, and a CLI that leaves without tearing the heap down — each st
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
@@ -11,7 +12,7 @@ import sys
 
 import pydyf
 
-from jpub import cli, gcpause
+from jpub import gcpause, pipeline
 from jpub.editions.pdf import pydyf_patch
 
 from .conftest import DEFAULT_SOURCE, ROOT
@@ -59,8 +60,8 @@ def test_editions_render_with_full_collections_held_off(monkeypatch):
         seen.append(gc.get_threshold())
         return b""
 
-    monkeypatch.setitem(editions.EDITIONS, "html", editions.Edition("html", ".html", spy))
-    cli.render_editions(object(), ["html"])
+    monkeypatch.setitem(editions.EDITIONS, "html", dataclasses.replace(editions.EDITIONS["html"], render=spy))
+    pipeline.render(object(), ["html"])
     assert seen == [gcpause.RENDERING_THRESHOLDS]
 
 

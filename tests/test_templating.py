@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from jpub import publication
+from jpub import pipeline
 from jpub.errors import DocumentError
 from jpub.source_template import mark_lines, unmark
 
@@ -17,8 +17,7 @@ FRONT = "---\ntitle: T\nyear: 令和6年度\nitems:\n  - a\n  - b\n---\n"
 
 
 def render(tmp_path, body, fmt="pdf"):
-    src, _settings, _meta, variables = publication.read(write(tmp_path, FRONT + body))
-    return publication.render(src, variables, [fmt])[fmt]
+    return pipeline.read(write(tmp_path, FRONT + body), formats=[fmt]).renderings[fmt]
 
 
 def test_variable_is_substituted(tmp_path):
@@ -27,7 +26,7 @@ def test_variable_is_substituted(tmp_path):
 
 def test_front_matter_strings_may_use_variables(tmp_path):
     path = write(tmp_path, '---\ntitle: "{{ year }} 報告"\nyear: 令和6年度\n---\n本文\n')
-    _src, _settings, meta, _variables = publication.read(path)
+    meta = pipeline.read(path).meta
     assert meta.title == "令和6年度 報告"
 
 
@@ -87,7 +86,7 @@ def test_line_starting_with_an_expression_maps_to_its_own_line(tmp_path):
 
 def test_unquoted_off_switches_a_rule_off(tmp_path):
     path = write(tmp_path, "---\ntitle: T\npublish:\n  checks:\n    tab: off\n---\n本文\n")
-    _src, settings, _meta, _variables = publication.read(path)
+    settings = pipeline.read(path).settings
     assert settings.checks["tab"] == "off"
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from jpub import cli, publication
+from jpub import cli, pipeline
 from jpub.fetching import SourceTreeFetcher
-from jpub.verify import readers
+from jpub.verify import docx as vdocx
+from jpub.verify import pdf as vpdf
 
 HOSTILE = """---
 title: T
@@ -75,14 +76,14 @@ def test_pdf_embeds_no_attachment_and_no_outside_file(hostile_build):
     reader = PdfReader(str(out / "doc.pdf"))
     assert not reader.attachments
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else "\0"
-    assert hostname not in readers.pdf_text(out / "doc.pdf")
+    assert hostname not in vpdf.pdf_text(out / "doc.pdf")
 
 
 def test_docx_carries_none_of_it(hostile_build):
     path, out = hostile_build
     if not (out / "doc.docx").exists():
         cli.main(["--source", str(path), "--out", str(out)])
-    text = readers.docx_text(out / "doc.docx")
+    text = vdocx.docx_text(out / "doc.docx")
     assert "alert" not in text and "steal" not in text and "本文の段落" in text
 
 
@@ -115,7 +116,7 @@ def test_local_image_inside_the_tree_is_kept(tmp_path):
     (tmp_path / "img" / "a.png").write_bytes(b"")
     path = tmp_path / "doc.md"
     path.write_text("---\ntitle: T\n---\n![図](img/a.png)\n", encoding="utf-8")
-    pub = publication.prepare(path, ["html"])
+    pub = pipeline.prepare(path, ["html"])
     assert not pub.documents["html"].notes
     assert "img/a.png" in pub.documents["html"].ast_json
 

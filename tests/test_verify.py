@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,13 @@ from docx.oxml.ns import qn
 
 from jpub import verify
 from jpub.cli import main
-from jpub.verify import readers
-from jpub.verify.readers import ReadHeading
+from jpub.editions import EDITIONS
+from jpub.verify import docx as vdocx
+from jpub.verify import html as vhtml
+from jpub.verify import pdf as vpdf
+from jpub.verify import text as vtext
+from jpub.verify.compare import Report, compare_lists, in_order
+from jpub.verify.text import ReadHeading
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, build
 
@@ -78,7 +84,7 @@ def html_paragraph_removed(out: Path, tmp_path: Path) -> None:
 def html_toc_link_removed(out: Path, tmp_path: Path) -> None:
     path = out / f"{STEM}.html"
     root = lxml.html.fromstring(path.read_bytes())
-    nav = readers.html_toc_nav(root)
+    nav = vhtml.html_toc_nav(root)
     link = next(a for a in nav.iter("a") if a.text_content().strip() == CHAPTER3)
     link.getparent().drop_tree()
     path.write_bytes(lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"))
@@ -87,7 +93,7 @@ def html_toc_link_removed(out: Path, tmp_path: Path) -> None:
 def html_toc_link_broken(out: Path, tmp_path: Path) -> None:
     path = out / f"{STEM}.html"
     root = lxml.html.fromstring(path.read_bytes())
-    link = next(a for a in readers.html_toc_nav(root).iter("a") if a.text_content().strip() == CHAPTER3)
+    link = next(a for a in vhtml.html_toc_nav(root).iter("a") if a.text_content().strip() == CHAPTER3)
     link.set("href", "#nowhere")
     path.write_bytes(lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>"))
 
@@ -176,9 +182,9 @@ def test_paragraph_across_a_page_break_reads_back_whole(tmp_path):
     source = tmp_path / "long.md"
     source.write_text(f"---\ntitle: 長い文書\ndate: 2025-01-01\n---\n\n# 第1章 長い章\n\n{long}\n", encoding="utf-8")
     out = build(source, tmp_path / "out", "pdf")
-    pages = readers.pdf_page_texts(out / "long.pdf")
+    pages = vpdf.page_texts(out / "long.pdf")
     assert sum(1 for page in pages if "長い段落の文" in page) >= 2, "the paragraph must run over a page break"
-    assert readers.normalise(long) in readers.normalise(readers.pdf_body_text(out / "long.pdf"))
+    assert vtext.normalise(long) in vtext.normalise(vpdf.body_text(out / "long.pdf"))
 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -212,7 +218,7 @@ def test_docx_toc_reads_cached_entries_without_page_numbers(tmp_path):
         body.insert(len(body) - 1, node)
     path = tmp_path / "toc.docx"
     document.save(str(path))
-    toc = readers.docx_toc(path)
+    toc = vdocx.docx_toc(path)
     assert toc is not None and toc.depth == 2
     assert toc.entries == (ReadHeading(1, "第1部 総論"), ReadHeading(2, "第1章 目的"))
 
@@ -220,7 +226,7 @@ def test_docx_toc_reads_cached_entries_without_page_numbers(tmp_path):
 def test_docx_without_toc_field_reads_none(tmp_path):
     path = tmp_path / "plain.docx"
     docx.Document().save(str(path))
-    assert readers.docx_toc(path) is None
+    assert vdocx.docx_toc(path) is None
 
 
 DIFFS = [
@@ -248,13 +254,13 @@ ORDERS = [
 
 @pytest.mark.parametrize(("body", "needles", "chains"), ORDERS)
 def test_texts_in_order(body, needles, chains):
-    assert verify.in_order(body, needles) in chains
+    assert in_order(body, needles) in chains
 
 
 @pytest.mark.parametrize(("want", "got", "messages"), DIFFS)
 def test_heading_diff(want, got, messages):
-    report = verify._Report(Path("out/x.pdf"), "x.md", None)
-    verify.compare_lists(report, "verify-headings", "見出し", tuple(ReadHeading(*w) for w in want), [ReadHeading(*g) for g in got])
+    report = Report(Path("out/x.pdf"), "x.md", None)
+    compare_lists(report, "verify-headings", "見出し", tuple(ReadHeading(*w) for w in want), [ReadHeading(*g) for g in got])
     assert sorted(d.message for d in report.found) == sorted(messages)
 
 
@@ -281,13 +287,14 @@ def test_the_other_editions_are_read_beside_the_pdf(seed_build, tmp_path, monkey
     if not forked.available():
         pytest.skip("this platform does not fork: verify reads the editions one after another")
     seen = tmp_path / "pids"
-    original = verify.READERS["docx"]
+    original = EDITIONS["docx"].reader()
 
     def headings(path):
         with open(seen, "a", encoding="utf-8") as log:
             log.write(f"{os.getpid()}\n")
         return original.headings(path)
 
-    monkeypatch.setitem(verify.READERS, "docx", verify.EditionReader(headings, original.text, original.toc, original.notes))
+    reader = dataclasses.replace(original, headings=headings)
+    monkeypatch.setitem(EDITIONS, "docx", dataclasses.replace(EDITIONS["docx"], reader=lambda: reader))
     assert verify.verify(DEFAULT_SOURCE, seed_build) == []
     assert seen.read_text(encoding="utf-8").split() != [str(os.getpid())]

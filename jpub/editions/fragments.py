@@ -60,11 +60,9 @@ def chapter_level(headings: tuple[Heading, ...]) -> int:
     return 2
 
 
-# How far below 章 each edition's contents reach when publish.toc-depth is not set: the print and Word
-# 目次 stop at 章; the web sidebar also lists what lies under each 章.
-TOC_BELOW_CHAPTER = {"pdf": 0, "docx": 0, "html": 1}
-
-
 def toc_depth(configured: int, headings: tuple[Heading, ...], edition: str) -> int:
-    """The deepest heading level an edition's contents list: the setting, else its default."""
-    return configured or chapter_level(headings) + TOC_BELOW_CHAPTER[edition]
+    """The deepest heading level an edition's contents list: the setting, else its default (its record says
+    how far below 章 its contents reach)."""
+    from jpub.editions import EDITIONS
+
+    return configured or chapter_level(headings) + EDITIONS[edition].toc_below_chapter

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jpub.editions import EDITIONS
 from jpub.editions.fragments import toc_depth
 from jpub.pandoc_ast import Block, Heading, plain_text, rebuild, walk_blocks
 from jpub.publication import Document, Publication
-from jpub.settings import Settings
-from jpub.verify.readers import ReadHeading, normalise
+from jpub.verify.text import ReadHeading, normalise
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,9 @@ class Expected:
 
 
 _TEXT_BLOCKS = ("Para", "Plain")
-# Editions whose headings are read as an outline: a level is the bookmark's depth (a heading nests under the
-# last shallower one), so a skipped level is not a difference.
-NESTED_OUTLINE = frozenset({"pdf"})
 
 
-def _toc_entries(headings: tuple[Heading, ...], depth: int) -> list[tuple[int, Heading]]:
+def nested(headings: tuple[Heading, ...], depth: int = 99) -> list[tuple[int, Heading]]:
     """Headings down to ``depth`` with their nesting depth (a deeper heading nests under the last shallower)."""
     entries, stack = [], []
     for heading in headings:
@@ -86,9 +83,11 @@ def expected(pub: Publication, fmt: str) -> Expected:
     texts = block_texts(tree["blocks"])
     notes = [text for note in _notes(tree["blocks"]) for text in block_texts(note)]
     depth = toc_depth(pub.settings.toc_depth, document.headings, fmt)
-    toc = _toc_entries(document.headings, depth)
-    if fmt in NESTED_OUTLINE:
-        headings = tuple(ReadHeading(nesting, h.text) for nesting, h in _toc_entries(document.headings, 99))
+    toc = nested(document.headings, depth)
+    # an edition read back as an outline (the PDF's bookmarks): a level is the nesting depth, so a skipped
+    # level is not a difference
+    if EDITIONS[fmt].nested_outline:
+        headings = tuple(ReadHeading(nesting, h.text) for nesting, h in nested(document.headings, 99))
     else:
         headings = tuple(ReadHeading(h.level, h.text) for h in document.headings)
     return Expected(
@@ -98,12 +97,5 @@ def expected(pub: Publication, fmt: str) -> Expected:
         toc=tuple(ReadHeading(nesting, h.text) for nesting, h in toc),
         toc_depth=depth,
         document=document,
-        fonts=_fonts(pub.settings, fmt),
+        fonts=EDITIONS[fmt].fonts(pub.settings),
     )
-
-
-def _fonts(settings: Settings, fmt: str) -> tuple[str, ...]:
-    """The families an edition may use: the PDF's 明朝, ゴシック and monospace; Word's 明朝 and ゴシック."""
-    if fmt == "pdf":
-        return (settings.serif_font, settings.sans_font, settings.mono_font)
-    return (settings.docx_serif_font, settings.docx_sans_font)

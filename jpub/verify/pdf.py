@@ -1,14 +1,100 @@
-"""Reading the PDF edition back: bookmarks, and each page's body text from the tagged structure (running
-heads, folios and list bullets left out), and the 目次 pages."""
+"""Reading the print edition back. Its text comes from one extractor, poppler's ``pdftotext -bbox-layout``
+(lines with their words and positions, read once per file version); its bookmarks, fonts and destinations
+from pypdf, which reads the PDF's structure.
+
+The body text leaves out the page furniture — running heads and folios — by position: they stand in the
+margins above and below the text block of the page grid (jpub/editions/pdf/layout.py)."""
 
 from __future__ import annotations
 
 import functools
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from lxml import etree
 from pypdf import PdfReader
 
-from jpub.verify.readers import ReadHeading, normalise
+from jpub.diagnostics import Diagnostic
+from jpub.editions.pdf.layout import GRID, MM_PER_PT
+from jpub.verify.compare import Report, short
+from jpub.verify.reader import EditionReader
+from jpub.verify.text import ReadHeading, normalise
+
+if TYPE_CHECKING:
+    from jpub.verify.expectations import Expected
+
+TOC_TITLE = "目次"
+_XHTML = {"x": "http://www.w3.org/1999/xhtml"}
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int  # 1-based
+    number: int  # 1-based, on its page, in pdftotext's reading order
+    words: tuple[str, ...]
+    top: float = 0.0  # pt from the top of the page
+    bottom: float = 0.0
+    furniture: bool = False  # a running head or folio, in the margin above or below the text block
+
+    @property
+    def text(self) -> str:
+        return "".join(self.words)
+
+
+def _is_furniture(top: float, bottom: float, page_height: float) -> bool:
+    """Above the text block (the running head's rule stands ``head_gap_mm`` above its first line) or below
+    it. A page with bleed is larger than the trim by the same amount on each side."""
+    trim = GRID.page_height_mm / MM_PER_PT
+    offset = max(page_height - trim, 0.0) / 2
+    head = offset + (GRID.top_margin_mm - GRID.head_gap_mm / 2) / MM_PER_PT
+    foot = offset + trim - GRID.bottom_margin_mm / MM_PER_PT
+    middle = (top + bottom) / 2
+    return middle < head or middle > foot
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[Line, ...], int]:
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox-layout", path, "-"], capture_output=True, check=True)
+    root = etree.fromstring(result.stdout, etree.XMLParser(recover=True, huge_tree=True))
+    found: list[Line] = []
+    pages = 0
+    for page_no, page in enumerate(root.iterfind(".//x:page", _XHTML), start=1):
+        pages = page_no
+        height = float(page.get("height", "0"))
+        for number, line in enumerate(page.iterfind(".//x:line", _XHTML), start=1):
+            words = tuple(w.text or "" for w in line.iterfind("x:word", _XHTML))
+            top, bottom = float(line.get("yMin", "0")), float(line.get("yMax", "0"))
+            found.append(Line(page_no, number, words, top, bottom, _is_furniture(top, bottom, height)))
+    return tuple(found), pages
+
+
+def read_lines(path: Path) -> tuple[Line, ...]:
+    """Every text line of the PDF, page by page, with its words and whether it is page furniture."""
+    stat = Path(path).stat()
+    return _lines(str(path), stat.st_mtime_ns, stat.st_size)[0]
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's body text, the running heads and folios left out."""
+    stat = Path(path).stat()
+    lines, pages = _lines(str(path), stat.st_mtime_ns, stat.st_size)
+    texts: list[list[str]] = [[] for _ in range(pages)]
+    for line in lines:
+        if not line.furniture:
+            texts[line.page - 1].append(" ".join(line.words))
+    return ["\n".join(page) for page in texts]
+
+
+def body_text(path: Path) -> str:
+    return "\n".join(page_texts(path))
+
+
+def pdf_text(path: Path) -> str:
+    """All the text, furniture included."""
+    return "\n".join(" ".join(line.words) for line in read_lines(path))
 
 
 @functools.lru_cache(maxsize=4)
@@ -17,7 +103,7 @@ def _reader(path: str, _mtime_ns: int, _size: int) -> PdfReader:
 
 
 def open_pdf(path: Path) -> PdfReader:
-    """One parsed reader per file version: verify reads bookmarks, page texts and fonts of the same PDF."""
+    """One parsed reader per file version: verify reads bookmarks, destinations and fonts of the same PDF."""
     stat = Path(path).stat()
     return _reader(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -28,7 +114,7 @@ def pdf_outline(path: Path) -> list[ReadHeading]:
     root = open_pdf(path).trailer["/Root"].get_object()
     found: list[ReadHeading] = []
 
-    def walk(parent, level: int) -> None:
+    def walk(parent: object, level: int) -> None:
         item = parent.get("/First")
         seen = 0
         while item is not None and seen < 100_000:
@@ -43,102 +129,9 @@ def pdf_outline(path: Path) -> list[ReadHeading]:
     return found
 
 
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in open_pdf(path).pages)
-
-
-# Tags of the structure elements that hold only running headers, footers and page numbers (WeasyPrint tags
-# margin boxes as a Span straight under a NonStruct of the Document) and of list labels (the bullets).
-_FURNITURE_TAGS = frozenset({"/Span", "/NonStruct", "/Document"})
-_LABEL_TAGS = frozenset({"/Lbl", "/Artifact"})
-
-
-def _number_tree(node, found: dict[int, object]) -> None:
-    node = node.get_object()
-    nums = node.get("/Nums")
-    if nums is not None:
-        for i in range(0, len(nums) - 1, 2):
-            found[int(nums[i])] = nums[i + 1]
-    for kid in node.get("/Kids") or ():
-        _number_tree(kid, found)
-
-
-def _ancestor_tags(element) -> list[str]:
-    tags = []
-    while element is not None and "/S" in element and len(tags) < 64:
-        tags.append(str(element["/S"]))
-        parent = element.get("/P")
-        element = parent.get_object() if parent is not None else None
-    return tags
-
-
-def _is_furniture(element) -> bool:
-    tags = _ancestor_tags(element)
-    return bool(tags) and (set(tags) <= _FURNITURE_TAGS or bool(_LABEL_TAGS & set(tags)))
-
-
-def _furniture(reference, memo: dict) -> bool:
-    key = (reference.idnum, reference.generation) if hasattr(reference, "idnum") else id(reference)
-    if key not in memo:
-        memo[key] = _is_furniture(reference.get_object())
-    return memo[key]
-
-
-def _page_body_text(page, parents, memo: dict) -> str:
-    """The page's text in content order, leaving out marked content that is page furniture or a list label."""
-    if parents is None:
-        return page.extract_text() or ""
-    parents = parents.get_object()
-    current: list[int | None] = [None]
-    pieces: list[str] = []
-
-    def before(operator, operands, _cm, _tm) -> None:
-        if operator == b"BDC":
-            properties = operands[1] if len(operands) > 1 else None
-            mcid = properties.get("/MCID") if hasattr(properties, "get") else None
-            current[0] = int(mcid) if mcid is not None else None
-        elif operator == b"EMC":
-            current[0] = None
-
-    def text(value, _cm, _tm, _font, _size) -> None:
-        mcid = current[0]
-        if mcid is not None and 0 <= mcid < len(parents) and parents[mcid] is not None:
-            if _furniture(parents[mcid], memo):
-                return
-        pieces.append(value)
-
-    page.extract_text(visitor_operand_before=before, visitor_text=text)
-    return "".join(pieces)
-
-
-def pdf_page_texts(path: Path) -> list[str]:
-    """Each page's body text: running headers, footers, page numbers and list bullets left out (read from the
-    tagged structure; an untagged PDF gives each page's whole text)."""
-    reader = open_pdf(path)
-    root = reader.trailer["/Root"].get_object()
-    tree = root.get("/StructTreeRoot")
-    table: dict[int, object] = {}
-    if tree is not None and "/ParentTree" in tree.get_object():
-        _number_tree(tree.get_object()["/ParentTree"], table)
-    texts: list[str] = []
-    memo: dict = {}
-    for page in reader.pages:
-        key = page.get("/StructParents")
-        texts.append(_page_body_text(page, table.get(int(key)) if key is not None and table else None, memo))
-    return texts
-
-
-def pdf_body_text(path: Path) -> str:
-    return "\n".join(pdf_page_texts(path))
-
-
-TOC_TITLE = "目次"
-
-
-def pdf_toc_text(path: Path, pages: list[str] | None = None) -> str | None:
-    """The text of the 目次 pages: from the page that starts with 目次 to the page before the first bookmark.
-    ``pages`` are the page texts when already read (pdf_page_texts)."""
-    texts = pages if pages is not None else pdf_page_texts(path)
+def toc_text(path: Path) -> str | None:
+    """The text of the 目次 pages: from the page that starts with 目次 to the page before the first bookmark."""
+    texts = page_texts(path)
     start = next((i for i, t in enumerate(texts) if normalise(t).startswith(TOC_TITLE)), None)
     if start is None:
         return None
@@ -148,4 +141,40 @@ def pdf_toc_text(path: Path, pages: list[str] | None = None) -> str | None:
     return "\n".join(texts[start : max(end, start + 1)])
 
 
-# --- DOCX: body text in document order, and the TOC field's cached entries --------------------------------
+_TOC_FURNITURE = re.compile(r"^[\s.\d・…‥·\-–—目次]*$")
+_LEADERS = re.compile(r"[.…‥·・]{2,}\s*\d*")
+
+
+def compare_toc(report: Report, path: Path, want: Expected) -> None:
+    """Every contents entry, in order, on the 目次 pages, and nothing else but leaders and page numbers."""
+    text = toc_text(path)
+    if text is None:
+        report.error("verify-toc", "目次のページが見つかりません")
+        return
+    haystack = normalise(text)
+    cursor = 0
+    for entry in want.toc:
+        needle = normalise(entry.text)
+        at = haystack.find(needle, cursor)
+        if at < 0:
+            report.error("verify-toc", f"目次に項目がありません: 「{entry.text}」", entry.text, heading=True)
+            continue
+        _extra(report, haystack[cursor:at])
+        cursor = at + len(needle)
+    _extra(report, haystack[cursor:])
+
+
+def _extra(report: Report, gap: str) -> None:
+    if not _TOC_FURNITURE.match(gap):
+        report.error("verify-toc", f"目次に余分な項目があります: 「{short(_LEADERS.sub(' ', gap).strip())}」")
+
+
+def post_build(path: Path, want: Expected) -> list[Diagnostic]:
+    """The print edition's own checks of the built file: 禁則, fonts, extractable text."""
+    from jpub.verify import pdf_checks
+
+    return pdf_checks.check(path, want.fonts)
+
+
+def reader() -> EditionReader:
+    return EditionReader(headings=pdf_outline, text=body_text, toc=compare_toc, notes=pdf_text, extra=post_build)

@@ -1,32 +1,27 @@
-"""Reading built editions back: headings and text of the PDF, DOCX and HTML (for verify and tests)."""
+"""Reading the Word edition back: headings by style, paragraphs and table cells in document order, the
+footnotes, and the entries cached in the TOC field's result (what a reader sees before fields update)."""
 
 from __future__ import annotations
 
-import copy
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 import lxml.etree
-import lxml.html
+
+from jpub.verify.compare import Report, compare_lists
+from jpub.verify.reader import EditionReader
+from jpub.verify.text import ReadHeading
+
+if TYPE_CHECKING:
+    from jpub.verify.expectations import Expected
 
 _HEADING_STYLE = re.compile(r"^Heading(\d)$")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TOC_STYLE = re.compile(r"^TOC(\d)$", re.IGNORECASE)
 _TOC_DEPTH = re.compile(r'\\o\s+"(\d+)-(\d+)"')
-
-
-@dataclass(frozen=True)
-class ReadHeading:
-    level: int
-    text: str
-
-
-def normalise(text: str) -> str:
-    """For comparing text across editions: NFKC, no whitespace at all."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def docx_headings(path: Path) -> list[ReadHeading]:
@@ -46,48 +41,6 @@ def docx_text(path: Path) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
-
-
-def html_tree(path: Path):
-    return lxml.html.fromstring(path.read_bytes())
-
-
-# pandoc's note calls (<a class="footnote-ref"><sup>1</sup></a>) and the endnotes they lead to
-_NOTE_CALLS = "//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-ref ') or @role='doc-noteref']"
-_NOTE_SECTIONS = "//*[@role='doc-endnotes' or @role='doc-footnote' or self::section[@id='footnotes']]"
-_NOTE_BACKLINKS = ".//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-back ') or @role='doc-backlink']"
-
-
-def html_text_without_calls(element) -> str:
-    """An element's text without the note calls in it: a heading that calls a note reads as its text."""
-    element = copy.deepcopy(element)
-    for call in element.xpath("." + _NOTE_CALLS):
-        call.drop_tree()  # keeps the text after it
-    return element.text_content()
-
-
-def html_headings(path: Path, scope: str = "//main") -> list[ReadHeading]:
-    root = html_tree(path)
-    found = root.xpath(f"{scope}//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
-    return [ReadHeading(int(h.tag[1]), html_text_without_calls(h).strip()) for h in found]
-
-
-def html_notes_text(path: Path) -> str:
-    """The notes pandoc writes as endnotes, without their back-links (↩)."""
-    root = html_tree(path)
-    parts = []
-    for section in root.xpath(_NOTE_SECTIONS):
-        for link in section.xpath(_NOTE_BACKLINKS):
-            link.drop_tree()
-        parts.append(section.text_content())
-    return "\n".join(parts)
-
-
-def html_text(path: Path) -> str:
-    return html_tree(path).text_content()
-
-
-# --- PDF: body text without page furniture, and the 目次 pages -------------------------------------------
 
 
 def docx_body_text(path: Path) -> str:
@@ -150,8 +103,6 @@ class _Field:
 
 def docx_toc(path: Path) -> DocxToc | None:
     """The first TOC field and the entries cached in its result (what Word shows before updating fields)."""
-    from lxml import etree
-
     body = docx.Document(str(path)).element.body
     stack: list[_Field] = []
     toc: _Field | None = None
@@ -160,7 +111,7 @@ def docx_toc(path: Path) -> DocxToc | None:
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
         level_match = _TOC_STYLE.match(style.get(f"{_W}val", "")) if style is not None else None
         pieces: list[str] = []
-        for event, node in etree.iterwalk(paragraph, events=("start", "end")):
+        for event, node in lxml.etree.iterwalk(paragraph, events=("start", "end")):
             tag = node.tag
             if tag == f"{_W}fldSimple":
                 if event == "start":
@@ -196,53 +147,19 @@ def docx_toc(path: Path) -> DocxToc | None:
 # --- HTML: body text without the contents, and the <nav> contents ------------------------------------------
 
 
-@dataclass(frozen=True)
-class TocLink:
-    depth: int  # nesting depth of the entry's list, 1 for the outermost
-    text: str
-    href: str
+def compare_toc(report: Report, path: Path, want: Expected) -> None:
+    toc = docx_toc(path)
+    if toc is None:
+        report.error("verify-toc", "目次（TOC フィールド）がありません")
+        return
+    if toc.depth is not None and toc.depth != want.toc_depth:
+        report.error("verify-toc", f"目次の深さが違います: 期待 1-{want.toc_depth}、実際 {toc.instruction}")
+    if not toc.entries:
+        report.error("verify-toc", "目次フィールドに項目が入っていません（Word で開くまで目次が空です）")
+        return
+    by_level = tuple(ReadHeading(h.level, h.text) for h in want.headings if h.level <= want.toc_depth)
+    compare_lists(report, "verify-toc", "目次の項目", by_level, list(toc.entries))
 
 
-def html_toc_nav(root):
-    """The contents <nav>: the one with class toc, else the first <nav>."""
-    found = root.xpath("//nav[contains(concat(' ', normalize-space(@class), ' '), ' toc ')]") or root.xpath("//nav")
-    return found[0] if found else None
-
-
-def html_tocs(path: Path) -> list[list[TocLink]] | None:
-    """Each contents list in the contents <nav> (a page may carry one for narrow and one for wide screens)."""
-    nav = html_toc_nav(html_tree(path))
-    if nav is None:
-        return None
-    lists = [node for node in nav.iter("ul", "ol") if not any(a.tag in ("ul", "ol") for a in _ancestors_below(node, nav))]
-    found = []
-    for outer in lists:
-        links = []
-        for anchor in outer.iter("a"):
-            depth = sum(1 for a in _ancestors_below(anchor, nav) if a.tag in ("ul", "ol"))
-            links.append(TocLink(depth, anchor.text_content().strip(), anchor.get("href", "")))
-        found.append(links)
-    return found
-
-
-def _ancestors_below(node, top) -> list:
-    found = []
-    for ancestor in node.iterancestors():
-        if ancestor is top:
-            break
-        found.append(ancestor)
-    return found
-
-
-def html_body_text(path: Path) -> str:
-    """The text of <body> without the contents, scripts and styles."""
-    root = html_tree(path)
-    body = root.find("body") if root.tag != "body" else root
-    body = body if body is not None else root
-    for node in body.xpath(".//nav | .//script | .//style | .//template" + " | ." + _NOTE_SECTIONS + " | ." + _NOTE_CALLS):
-        node.drop_tree()
-    return body.text_content()
-
-
-# the PDF readers live in verify/pdf.py
-from jpub.verify.pdf import TOC_TITLE, pdf_body_text, pdf_outline, pdf_page_texts, pdf_text, pdf_toc_text  # noqa: E402,F401
+def reader() -> EditionReader:
+    return EditionReader(headings=docx_headings, text=docx_body_text, toc=compare_toc, notes=docx_notes_text)

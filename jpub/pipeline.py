@@ -1,0 +1,202 @@
+"""A build as typed stages over frozen values, each callable on its own:
+
+    read → guard → parse → check → render → write        (verify reads the written files back)
+
+``read`` loads the source, its settings and metadata, and renders the Jinja body once per edition;
+``guard`` stops pathological input before pandoc sees it; ``parse`` is pandoc's one reading of each
+distinct rendering and the only way a Publication is made; ``check`` runs the rule table and the
+preflight over that parse; ``render`` turns the Publication into each edition's bytes, side by side on
+the machine's cores; ``write`` puts them in place, all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from jpub import checks, forked, gcpause, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
+from jpub import settings as settings_mod
+from jpub import source as source_mod
+from jpub.diagnostics import Diagnostic, sort
+from jpub.editions import EDITIONS, FORMATS
+from jpub.eras import parse_era_date
+from jpub.errors import DocumentError
+from jpub.outputs import write_atomically
+from jpub.publication import Document, Meta, Publication
+from jpub.settings import Settings
+from jpub.source_template import Rendered
+
+RESERVED = ("format",)  # front-matter keys the build itself sets for the body
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The source read and rendered by Jinja for each edition, before pandoc."""
+
+    source: source_mod.Source
+    settings: Settings
+    meta: Meta
+    variables: Mapping[str, Any]
+    renderings: Mapping[str, Rendered]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One edition rendered: its bytes and how long they took."""
+
+    edition: str
+    data: bytes
+    seconds: float
+
+
+# --- read ----------------------------------------------------------------------------------------------------
+
+
+def read(path: Path, overrides: Mapping[str, Any] | None = None, formats: Iterable[str] = FORMATS) -> Draft:
+    """The source, its settings (command-line ``overrides`` win), metadata and variables, and the body
+    rendered for each of ``formats``."""
+    src = source_mod.load(path)
+    publish_line = source_template.front_key_line(src, "publish")
+    configured = settings_mod.from_front_matter(src.front, src.display, publish_line, src.front_text)
+    settings = settings_mod.with_overrides(configured, **(overrides or {}))
+    front = source_template.render_front(src)
+    for name in RESERVED:
+        if name in front:
+            raise DocumentError.at(src.display, source_template.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
+    variables = MappingProxyType({k: v for k, v in front.items() if k != "publish"})
+    meta = _meta(front, src.display, source_template.front_key_line(src, "date"))
+    renderings = MappingProxyType({fmt: source_template.render_body(src, variables, fmt) for fmt in formats})
+    return Draft(src, settings, meta, variables, renderings)
+
+
+def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
+    date = front.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            date = parse_era_date(date)
+            if date is None:
+                message = f"date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください（{front['date']!r}）"
+                raise DocumentError.at(shown, date_line, message, "front-matter") from None
+    keywords = front.get("keywords") or ()
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.split(",")]
+    return Meta(
+        title=str(front.get("title") or Path(shown).stem),
+        subtitle=str(front.get("subtitle") or ""),
+        author=str(front.get("author") or ""),
+        date=date if isinstance(date, dt.date) else None,
+        lang=str(front.get("lang") or "ja"),
+        subject=str(front.get("subject") or ""),
+        keywords=tuple(str(k) for k in keywords),
+    )
+
+
+# --- guard and parse -----------------------------------------------------------------------------------------
+
+
+def guard(draft: Draft) -> list[Diagnostic]:
+    """Input beyond the limits, found before pandoc (which is slow or worse on it)."""
+    return sort(d for rendered in draft.renderings.values() for d in limits.check(rendered, draft.source.display))
+
+
+def parse(draft: Draft) -> Publication:
+    """pandoc reads each distinct rendering once; editions whose renderings agree share the parse. The
+    raw-HTML policy is applied here, so no edition can receive what it forbids."""
+    parsed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = {}
+    documents = {}
+    for fmt, rendered in draft.renderings.items():
+        if rendered.text not in parsed:
+            tree = pandoc.parse_markdown(rendered.text)
+            tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
+            pandoc_ast.assign_ids(tree["blocks"])
+            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
+        tree_json, notes = parsed[rendered.text]
+        body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
+        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes)
+    return Publication(draft.source, draft.settings, draft.meta, draft.variables, MappingProxyType(documents))
+
+
+def prepare(path: Path, formats: Iterable[str] = FORMATS, overrides: Mapping[str, Any] | None = None) -> Publication:
+    """read, then parse: the Publication the editions (and verify) are made from."""
+    return parse(read(path, overrides, formats))
+
+
+# --- check ---------------------------------------------------------------------------------------------------
+
+
+def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
+    """The rule table over every edition's rendering, what the parse noted (dropped raw HTML), and, when the
+    print edition is to be built, what it needs of this machine."""
+    renderings = {fmt: document.rendered for fmt, document in pub.documents.items()}
+    found = checks.run(pub.source, renderings, pub.settings)
+    found += [note for document in pub.documents.values() for note in document.notes]
+    if "pdf" in editions:
+        found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))
+    return sort(found)
+
+
+def preflight_only(draft: Draft, editions: Sequence[str]) -> list[Diagnostic]:
+    """What the print edition needs of this machine, for a build the guard already stopped."""
+    if "pdf" not in editions:
+        return []
+    return preflight.check_pdf(draft.settings, draft.source.display, source_template.front_key_line(draft.source, "publish"))
+
+
+# --- render and write ----------------------------------------------------------------------------------------
+
+
+def render(pub: Publication, editions: Sequence[str]) -> tuple[Output, ...]:
+    """Every edition's bytes, in the order asked for.
+
+    WeasyPrint lays the PDF out in this process while the Word and web editions render in a forked copy of
+    it, on another core. In threads they would wait for WeasyPrint's turn at the interpreter lock (only
+    pandoc runs apart), slowing the PDF by as much as they take. Where the platform does not fork, threads.
+    """
+    if "pdf" in editions:
+        preflight.import_weasyprint()  # a missing Pango is explained here, before anything forks
+    others = [name for name in editions if name != "pdf"]
+    with gcpause.paused():
+        if "pdf" in editions and others and forked.available():
+            results, beside = forked.side_by_side(lambda: _in_threads(pub, ["pdf"]), lambda: _in_threads(pub, others))
+            results.update(beside)
+        else:
+            results = _in_threads(pub, list(editions))
+    return tuple(results[name] for name in editions)
+
+
+def _in_threads(pub: Publication, editions: list[str]) -> dict[str, Output]:
+    def one(name: str) -> Output:
+        begin = time.perf_counter()
+        data = EDITIONS[name].render(pub)
+        return Output(name, data, time.perf_counter() - begin)
+
+    if len(editions) == 1:
+        results = [one(editions[0])]
+    else:
+        with ThreadPoolExecutor(max_workers=len(editions)) as pool:
+            results = list(pool.map(one, editions))
+    return {output.edition: output for output in results}
+
+
+def output_path(source: Path, out: Path, edition: str) -> Path:
+    """Where an edition of a source is written: ``out/<source stem><suffix>``."""
+    return out / f"{source.stem}{EDITIONS[edition].suffix}"
+
+
+def write(outputs: Sequence[Output], source: Path, out: Path) -> tuple[Path, ...]:
+    """Every output in place (a failure leaves earlier outputs as they were)."""
+    written = []
+    for output in outputs:
+        target = output_path(source, out, output.edition)
+        write_atomically(target, output.data)
+        written.append(target)
+    return tuple(written)

@@ -1,0 +1,24 @@
+"""How verify reads one edition back: a record of functions, one per thing compared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jpub.diagnostics import Diagnostic
+from jpub.verify.text import ReadHeading
+
+
+def _nothing(path: Path, want: Any) -> list[Diagnostic]:
+    return []
+
+
+@dataclass(frozen=True)
+class EditionReader:
+    headings: Callable[[Path], list[ReadHeading]]
+    text: Callable[[Path], str]  # the body text as a reader meets it (contents and page furniture left out)
+    toc: Callable[[Any, Path, Any], None]  # (Report, path, Expected): compares the contents into the report
+    notes: Callable[[Path], str]  # where the notes' text is: the PDF's pages (at their foot), Word's footnotes
+    extra: Callable[[Path, Any], list[Diagnostic]] = field(default=_nothing)  # the edition's own further checks
