@@ -49,7 +49,7 @@ _ERA_DATE = re.compile(r"^\s*(明治|大正|昭和|平成|令和)\s*(元|\d+)\s*
 
 def parse_era_date(text: str) -> dt.date | None:
     """令和7年6月10日 (or 令和元年5月1日) → the date; None when the text is not such a date or not a real day."""
-    found = _ERA_DATE.match(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    found = _ERA_DATE.match(text)  # \d and int() take full-width digits as they are
     if not found:
         return None
     name, year, month, day = found.groups()

@@ -51,7 +51,7 @@ def kanji_value(text: str) -> int:
 
 def digits_value(digits: str) -> int:
     if all(ch.isdigit() for ch in digits):
-        return int(digits.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+        return int(digits)  # int() reads full-width digits too
     return kanji_value(digits)
 
 

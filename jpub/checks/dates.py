@@ -21,7 +21,6 @@ _DATE = re.compile(
     rf"(?:[（(](?P<pera>{_ERA_NAMES})(?P<pey>元|{_N}{{1,2}})年(?P<pefy>度)?[）)])?"
     rf"|(?<![0-9０-９.．])(?P<mm>{_N}{{1,2}})月(?:(?P<md>{_N}{{1,2}})日)?"
 )
-_WIDE = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Found:
 def _int(text: str | None) -> int | None:
     if not text:
         return None
-    return 1 if text == "元" else int(text.translate(_WIDE))
+    return 1 if text == "元" else int(text)  # int() reads full-width digits too
 
 
 def _dates(doc: Doc) -> Iterator[Found]:

@@ -153,7 +153,7 @@ def kanji(doc: Doc) -> Iterator[Finding]:
 def _as(unit: UnitNumber, form: str) -> str:
     digits = str(unit.value)
     if form == "fullwidth":
-        digits = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        digits = "".join(chr(ord(ch) + 0xFEE0) for ch in digits)  # 0-9 → ０-９
     return f"第{digits}{unit.unit}"
 
 
