@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -84,14 +83,10 @@ def test_every_other_diagnostic_id_is_in_the_rules_doc():
         assert re.search(rf"^\| `{re.escape(rule)}` \|", table, re.M), f"{rule} is missing from docs/rules.md"
 
 
-def test_default_source_has_no_error_and_checks_fast():
+def test_default_source_has_no_error():
     draft = pipeline.read(DEFAULT_SOURCE)
-    src, settings, renderings = draft.source, draft.settings, draft.renderings
-    started = time.perf_counter()
-    found = checks.run(src, renderings, settings)
-    elapsed = time.perf_counter() - started
+    found = checks.run(draft.source, draft.renderings, draft.settings)
     assert [d for d in found if d.severity == "error"] == []
-    assert elapsed < 0.5, f"checks took {elapsed:.2f} s"
 
 
 def test_unseen_document_exits_1_and_its_clean_version_passes(capsys):
