@@ -18,6 +18,7 @@ class Diagnostic:
     severity: Severity
     rule: str
     message: str
+    context: str = ""  # for a line in an included file: the include line that brought it in
 
     def format(self) -> str:
         where = self.path
@@ -25,12 +26,16 @@ class Diagnostic:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        return f"{where}: {self.severity}: {self.message} [{self.rule}]"
+        note = f"（{self.context}）" if self.context else ""
+        return f"{where}: {self.severity}: {self.message}{note} [{self.rule}]"
 
 
 def sort(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Source order; a defect found in several renderings is reported once."""
-    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.rule, d.message))
+    """Source order; a defect found in several renderings (or in a file included twice) is reported once."""
+    once: dict[tuple[str, int, int, str, str, str], Diagnostic] = {}
+    for d in diagnostics:
+        once.setdefault((d.path, d.line, d.column, d.severity, d.rule, d.message), d)
+    return sorted(once.values(), key=lambda d: (d.path, d.line, d.column, d.rule, d.message))
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -27,6 +27,7 @@ class Settings:
     crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
     docx_header: bool = True  # running header with the title in the Word edition
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
 
 
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)}

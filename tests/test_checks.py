@@ -33,8 +33,7 @@ RAISED = ("template-undefined", "template-syntax", "front-matter", "include-miss
 
 def diagnose(path: Path) -> list[Diagnostic]:
     try:
-        draft = pipeline.read(path)
-        return checks.run(draft.source, draft.renderings, draft.settings)
+        return checks.run(pipeline.prepare(path))
     except DocumentError as exc:
         return exc.diagnostics
 
@@ -84,8 +83,7 @@ def test_every_other_diagnostic_id_is_in_the_rules_doc():
 
 
 def test_default_source_has_no_error():
-    draft = pipeline.read(DEFAULT_SOURCE)
-    found = checks.run(draft.source, draft.renderings, draft.settings)
+    found = checks.run(pipeline.prepare(DEFAULT_SOURCE))
     assert [d for d in found if d.severity == "error"] == []
 
 
@@ -208,8 +206,7 @@ def test_rules_are_pure_over_a_frozen_view():
 
     from jpub.checks import prepare
 
-    draft = pipeline.read(FIXTURES / "unseen.md")
-    docs = prepare.docs(draft.source, draft.renderings)
+    docs = prepare.docs(pipeline.prepare(FIXTURES / "unseen.md"))
     with pytest.raises(FrozenInstanceError):
         docs[0].lines = ()  # type: ignore[misc]
     assert {fmt for doc in docs for fmt in doc.formats} == set(FORMATS)

@@ -1,7 +1,7 @@
 """Checks of the source and its renderings: a table of pure rules over a prepared, frozen view.
 
-Each rule reads one Doc (a distinct rendering, its lines tied to the source file) and yields findings
-already placed in the file the author edits. Severity comes from the table, changed or switched off by
+Each rule reads one Doc (a distinct rendering and pandoc's parse of it, its lines tied to the file and
+line the author wrote them in, included files too) and yields findings already placed in that file. Severity comes from the table, changed or switched off by
 ``publish: checks: {rule-id: off|warning|error}``; ``{## check: ignore RULE-ID ##}`` silences one line.
 """
 
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from jpub.checks import contents, dates, markup, prepare, structure, template, text
-from jpub.checks.model import Finding, Rule
+from jpub.checks.model import Finding, Place, Rule
+from jpub.checks.placing import SourceFile
+from jpub.checks.view import Doc
 from jpub.diagnostics import Diagnostic, sort
-from jpub.settings import Settings
+from jpub.publication import Publication
 from jpub.source import Source
-from jpub.source_template import Rendered
 
 CONFIG_RULE = "check-config"
 _IGNORE = re.compile(r"\{##\s*check:\s*ignore\s+(.*?)\s*\+?##\}")
@@ -52,35 +54,49 @@ RULES: tuple[Rule, ...] = (
 BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
 
 
-def run(source: Source, renderings: Mapping[str, Rendered], settings: Settings) -> list[Diagnostic]:
-    """Every rule over every edition's rendering; a defect seen in several renderings is reported once."""
-    found, severities = _configure(source, settings)
-    docs = prepare.docs(source, renderings)
-    ignored, unknown = _ignores(docs[0].source.lines if docs else ())
-    found += [Diagnostic(source.display, line, 0, "error", CONFIG_RULE, _unknown(rule)) for line, rule in unknown]
+def run(pub: Publication) -> list[Diagnostic]:
+    """Every rule over every edition's rendering and pandoc's parse of it; a defect seen in several
+    renderings is reported once, at the file and line where it was written."""
+    found, severities = _configure(pub.source, pub.settings.checks)
+    docs = prepare.docs(pub)
+    files = {file.path: file for doc in docs for file in doc.files}  # file ids differ between renderings; paths do not
+    ignored, unknown = _ignores(tuple(files.values()))
+    found += [Diagnostic(file.display, line, 0, "error", CONFIG_RULE, _unknown(rule)) for file, line, rule in unknown]
     for rule in RULES:
         severity = severities.get(rule.id, rule.severity)
         if severity == "off":
             continue
         for doc in docs:
             for finding in rule.check(doc):
-                if rule.id not in ignored.get(finding.line, ()):
-                    found.append(_diagnostic(source, finding, severity, rule.id))
+                where = finding.where
+                if rule.id not in ignored.get((doc.files[where.file].path, where.line), ()):
+                    found.append(_diagnostic(doc, finding, severity, rule.id))
     return sort(found)
 
 
-def _diagnostic(source: Source, finding: Finding, severity: str, rule: str) -> Diagnostic:
-    return Diagnostic(source.display, finding.line, finding.column, severity, rule, finding.message)  # type: ignore[arg-type]
+def _diagnostic(doc: Doc, finding: Finding, severity: str, rule: str) -> Diagnostic:
+    where = finding.where
+    return Diagnostic(doc.files[where.file].display, where.line, where.column, severity, rule, finding.message, _context(doc, where))  # type: ignore[arg-type]
+
+
+def _context(doc: Doc, where: Place) -> str:
+    """「a.md:3 ← doc.md:12 で取り込み」: the lines that brought an included line into the source."""
+    chain = []
+    via = where.via
+    while via is not None:
+        chain.append(f"{doc.files[via.file].display}:{via.line}")
+        via = via.via
+    return f"{' ← '.join(chain)} で取り込み" if chain else ""
 
 
 def _unknown(rule: str) -> str:
     return f"規則ID は {', '.join(BY_ID)} のいずれかのはずが {rule!r}"
 
 
-def _configure(source: Source, settings: Settings) -> tuple[list[Diagnostic], dict[str, str]]:
+def _configure(source: Source, checks: Mapping[str, str]) -> tuple[list[Diagnostic], dict[str, str]]:
     """publish.checks: known ids only; an unknown id is an error at its line in the front matter."""
     problems, severities = [], {}
-    for rule, severity in settings.checks.items():
+    for rule, severity in checks.items():
         if rule in BY_ID:
             severities[rule] = severity
         else:
@@ -95,15 +111,16 @@ def _front_line(source: Source, key: str) -> int:
     return 1
 
 
-def _ignores(lines: tuple[str, ...]) -> tuple[dict[int, frozenset[str]], list[tuple[int, str]]]:
-    """{## check: ignore RULE-ID[, RULE-ID] ##} per source line, and the unknown ids written there."""
-    ignored: dict[int, frozenset[str]] = {}
-    unknown: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, start=1):
-        if "check:" not in line:
-            continue
-        for match in _IGNORE.finditer(line):
-            ids = frozenset(i for i in re.split(r"[,\s]+", match.group(1)) if i)
-            unknown += [(number, i) for i in sorted(ids - BY_ID.keys())]
-            ignored[number] = ignored.get(number, frozenset()) | ids
+def _ignores(files: tuple[SourceFile, ...]) -> tuple[dict[tuple[Path, int], frozenset[str]], list[tuple[SourceFile, int, str]]]:
+    """{## check: ignore RULE-ID[, RULE-ID] ##} per line of each file, and the unknown ids written there."""
+    ignored: dict[tuple[Path, int], frozenset[str]] = {}
+    unknown: list[tuple[SourceFile, int, str]] = []
+    for file in files:
+        for number, line in enumerate(file.lines, start=1):
+            if "check:" not in line:
+                continue
+            for match in _IGNORE.finditer(line):
+                ids = frozenset(i for i in re.split(r"[,\s]+", match.group(1)) if i)
+                unknown += [(file, number, i) for i in sorted(ids - BY_ID.keys())]
+                ignored[(file.path, number)] = ignored.get((file.path, number), frozenset()) | ids
     return ignored, unknown

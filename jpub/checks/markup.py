@@ -30,9 +30,12 @@ def emphasis(doc: Doc) -> Iterator[Finding]:
             index, column = place
             marker = _MARKERS.search(run)
             offset = marker.start() if marker else 0
-            line, col = doc.at(index, column, run)
+            where = doc.at(index, column, run)
             shown = marker.group(0) if marker else "**"
-            yield Finding(line, col + offset, expected_found("強調記号", "強調として解釈", f"「{shown}」がそのまま出力", "前後の空白や記号の位置を確認"))
+            yield Finding(
+                where.at_column(where.column + offset),
+                expected_found("強調記号", "強調として解釈", f"「{shown}」がそのまま出力", "前後の空白や記号の位置を確認"),
+            )
 
 
 def _wide_near(run: str) -> bool:
@@ -67,21 +70,21 @@ def soft_break(doc: Doc) -> Iterator[Finding]:
                 continue  # a hard break (two spaces; a trailing \ is not a Japanese character either)
             end, start = this.rstrip().rstrip("*_"), following.lstrip().lstrip("*_")
             if _wide(end[-1:]) and _wide(start[:1]):
-                line, col = doc.at(index, len(end) - 1, end[-1])
+                where = doc.at(index, len(end) - 1, end[-1])
                 pair = f"{end[-1]}」と「{start[0]}"
-                yield Finding(line, col, expected_found(f"「{pair}」の間は", "続けて書く", "段落内の改行", "出力では空白になります"))
+                yield Finding(where, expected_found(f"「{pair}」の間は", "続けて書く", "段落内の改行", "出力では空白になります"))
 
 
 def heading_blank(doc: Doc) -> Iterator[Finding]:
     """A heading written right under a paragraph or list line: pandoc reads it as text of that block."""
-    for heading in doc.headings:
-        if heading.index == 0:
+    for index in doc.heading_lines:
+        if index == 0:
             continue
-        above = doc.lines[heading.index - 1]
+        above = doc.lines[index - 1]
         if above.code or stands_alone(above.text):
             continue
-        line, _column = doc.at(heading.index, 0)
-        yield Finding(line, 1, expected_found("見出しの前は", "空行", "前の行に続けて記述", "見出しにならず本文として出力されます"))
+        where = doc.at(index, 0)
+        yield Finding(where.at_column(1), expected_found("見出しの前は", "空行", "前の行に続けて記述", "見出しにならず本文として出力されます"))
 
 
 _NO_SPACE = re.compile(r"^ {0,3}(#{1,6})(?=[^\s#{])")
@@ -92,7 +95,7 @@ def heading_space(doc: Doc) -> Iterator[Finding]:
     for line in doc.lines:
         found = None if line.code else _NO_SPACE.match(line.prose)
         if found:
-            where, col = doc.at(line.index, found.end(1), line.prose[found.end(1) : found.end(1) + 6])
+            where = doc.at(line.index, found.end(1), line.prose[found.end(1) : found.end(1) + 6])
             next_char = line.prose[found.end(1)]
             message = expected_found(f"見出しの {found.group(1)} の後は", "半角空白", f"「{next_char}」", "見出しにならず # ごと本文に出力されます")
-            yield Finding(where, col, message)
+            yield Finding(where, message)

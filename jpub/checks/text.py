@@ -50,8 +50,8 @@ def spaced_latin(doc: Doc) -> Iterator[Finding]:
             pieces = match.group(0).split(" ")
             if not any(len(p) == 1 for p in pieces) or not _next_to_japanese(text, match.start(), match.end()):
                 continue
-            line, column = doc.at(index, match.start(), match.group(0))
-            yield Finding(line, column, expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性"))
+            where = doc.at(index, match.start(), match.group(0))
+            yield Finding(where, expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性"))
 
 
 def _next_to_japanese(text: str, start: int, end: int) -> bool:
@@ -68,11 +68,11 @@ def fullwidth_gap(doc: Doc) -> Iterator[Finding]:
             if skip and match.end() == skip.end():
                 continue
             around = text[match.start() - 1 : match.end() + 1]
-            line, column = doc.at(index, match.start() - 1, around)
-            written = doc.source.line(line)
+            where = doc.at(index, match.start() - 1, around)
+            written = doc.written(where)
             if around not in written and "{{" in written:
                 continue  # a space the author wrote next to a {{ value }}, not copied text
-            yield Finding(line, column, expected_found("全角文字の間は", f"空白なし（{around.replace(' ', '')}）", f"半角空白（{around}）"))
+            yield Finding(where, expected_found("全角文字の間は", f"空白なし（{around.replace(' ', '')}）", f"半角空白（{around}）"))
 
 
 def brackets(doc: Doc) -> Iterator[Finding]:
@@ -89,19 +89,19 @@ def brackets(doc: Doc) -> Iterator[Finding]:
                         stack.pop()
                     elif stack and any(s[2] == _CLOSERS[ch] for s in stack):
                         opened = stack.pop()
-                        line, col = doc.at(index, column, ch)
-                        yield Finding(line, col, expected_found(f"{opened[2]} を閉じるのは", _PAIRS[opened[2]], ch))
+                        where = doc.at(index, column, ch)
+                        yield Finding(where, expected_found(f"{opened[2]} を閉じるのは", _PAIRS[opened[2]], ch))
                         while stack and stack[-1][2] != _CLOSERS[ch]:
                             stack.pop()
                         if stack:
                             stack.pop()
                     else:
-                        line, col = doc.at(index, column, ch)
-                        yield Finding(line, col, expected_found(f"{ch} の前には", f"対応する {_CLOSERS[ch]}", "開き括弧なし"))
+                        where = doc.at(index, column, ch)
+                        yield Finding(where, expected_found(f"{ch} の前には", f"対応する {_CLOSERS[ch]}", "開き括弧なし"))
         for index, column, opener in stack:
-            line, col = doc.at(index, column, opener)
+            where = doc.at(index, column, opener)
             end = "段落の終わり" if unit.kind == "para" else "行の終わり"
-            yield Finding(line, col, expected_found(f"{opener} の後には", f"閉じる {_PAIRS[opener]}", end))
+            yield Finding(where, expected_found(f"{opener} の後には", f"閉じる {_PAIRS[opener]}", end))
 
 
 def tab(doc: Doc) -> Iterator[Finding]:
@@ -110,8 +110,10 @@ def tab(doc: Doc) -> Iterator[Finding]:
         indent = len(text) - len(text.lstrip("\t "))
         for column in (c for c in range(indent, len(text)) if text[c] == "\t"):
             start = max(0, column - 2)  # the tab with what is around it, to find it in the written line
-            line, col = doc.at(index, start, text[start : column + 3])
-            yield Finding(line, col + column - start, expected_found("本文中は", "表または空白", "タブ文字", "表が崩れて取り込まれた可能性"))
+            where = doc.at(index, start, text[start : column + 3])
+            yield Finding(
+                where.at_column(where.column + column - start), expected_found("本文中は", "表または空白", "タブ文字", "表が崩れて取り込まれた可能性")
+            )
 
 
 def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:
@@ -125,8 +127,8 @@ def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:
             if skip and match.start() < skip.end():
                 continue  # 第１章: number-width reports it
             half = unicodedata.normalize("NFKC", match.group(0))
-            line, col = doc.at(index, match.start(), match.group(0))
-            yield Finding(line, col, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"))
+            where = doc.at(index, match.start(), match.group(0))
+            yield Finding(where, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"))
 
 
 def curly_quote(doc: Doc) -> Iterator[Finding]:
@@ -135,8 +137,8 @@ def curly_quote(doc: Doc) -> Iterator[Finding]:
         if not _CJK_CHAR.search(text):
             continue
         for match in list(_CURLY.finditer(text)) + list(_SINGLE_CURLY.finditer(text)):
-            line, col = doc.at(index, match.start(), match.group(0))
-            yield Finding(line, col, expected_found("和文の引用符は", "「」", match.group(0)))
+            where = doc.at(index, match.start(), match.group(0))
+            yield Finding(where, expected_found("和文の引用符は", "「」", match.group(0)))
 
 
 def invisible(doc: Doc) -> Iterator[Finding]:
@@ -147,5 +149,5 @@ def invisible(doc: Doc) -> Iterator[Finding]:
             if name is None and (ch < " " and ch != "\t" or "\x7f" <= ch <= "\x9f" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"):
                 name = "制御文字"
             if name:
-                where, col = doc.at(line.index, column, ch)
-                yield Finding(where, col, expected_found("", "見える文字", f"不可視の U+{ord(ch):04X}（{name}）"))
+                where = doc.at(line.index, column, ch)
+                yield Finding(where, expected_found("", "見える文字", f"不可視の U+{ord(ch):04X}（{name}）"))
