@@ -38,14 +38,31 @@ def diagnose(path: Path) -> list[Diagnostic]:
         return exc.diagnostics
 
 
-def expected(path: Path) -> Counter[tuple[int, str]]:
-    """(line, rule) → how many diagnostics of that rule the line must report."""
-    found: Counter[tuple[int, str]] = Counter()
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        for match in _EXPECT.finditer(line):
-            for written in match.group(1).split(","):
-                rule, _star, count = written.strip().partition("*")
-                found[(number, rule)] += int(count or 1)
+_READS = re.compile(r"\{%-?\s*(?:include|import|from)\s+[\"']([^\"']+)[\"']")
+
+
+def read_files(path: Path) -> list[Path]:
+    """The fixture and every file it includes or imports (and they in turn), as the test sees them."""
+    files, pending = [], [path.resolve()]
+    while pending:
+        current = pending.pop(0)
+        if current in files or not current.is_file():
+            continue
+        files.append(current)
+        pending += [(path.parent / name).resolve() for name in _READS.findall(current.read_text(encoding="utf-8"))]
+    return files
+
+
+def expected(path: Path) -> Counter[tuple[str, int, str]]:
+    """(file name, line, rule) → how many diagnostics of that rule the line must report; included files
+    state theirs on their own lines."""
+    found: Counter[tuple[str, int, str]] = Counter()
+    for file in read_files(path):
+        for number, line in enumerate(file.read_text(encoding="utf-8").split("\n"), start=1):
+            for match in _EXPECT.finditer(line):
+                for written in match.group(1).split(","):
+                    rule, _star, count = written.strip().partition("*")
+                    found[(file.name, number, rule)] += int(count or 1)
     return found
 
 
@@ -56,12 +73,12 @@ def fixture_files() -> list[Path]:
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.stem)
 def test_fixture_reports_exactly_what_it_expects(path):
     found = diagnose(path)
-    got = Counter((d.line, d.rule) for d in found)
+    got = Counter((Path(d.path).name, d.line, d.rule) for d in found)
     assert got == expected(path), "\n".join(d.format() for d in found)
 
 
 def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():
-    expected_rules = {rule for path in fixture_files() for _line, rule in expected(path)}
+    expected_rules = {rule for path in fixture_files() for _file, _line, rule in expected(path)}
     table = RULES_DOC.read_text(encoding="utf-8")
     for rule in [*checks.BY_ID, *RAISED, checks.CONFIG_RULE]:
         assert rule in expected_rules, f"{rule} has no failing fixture"
@@ -225,3 +242,9 @@ def test_any_text_gives_diagnostics_not_tracebacks(body):
         path.write_text("---\ntitle: T\n---\n\n{% raw %}" + body + "{% endraw %}\n本文\n", encoding="utf-8")
         for diagnostic in diagnose(path):
             assert isinstance(diagnostic, Diagnostic)
+
+
+@pytest.mark.parametrize("value", ["（1）", "[（1）, 第]", "[1, 2]", "[]"])
+def test_a_numbering_order_that_is_not_a_list_of_numbers_is_a_settings_error(tmp_path, value):
+    found = diagnose(write(tmp_path, f"publish:\n  numbering: {value}\n", "本文\n"))
+    assert [(d.rule, d.line) for d in found] == [("settings", 4)], found

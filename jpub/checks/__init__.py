@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from jpub.checks import contents, dates, markup, prepare, structure, template, text
+from jpub.checks import contents, dates, items, markup, prepare, structure, template, text
 from jpub.checks.model import Finding, Place, Rule
 from jpub.checks.placing import SourceFile
 from jpub.checks.view import Doc
@@ -31,6 +31,10 @@ RULES: tuple[Rule, ...] = (
     Rule("number-width", "warning", "番号の書式", "番号の数字の全角・半角が文書の多数派と違う", structure.width),
     Rule("number-kanji", "warning", "番号の書式", "算用数字の文書で漢数字の番号（第二節）", structure.kanji),
     Rule("number-separator", "warning", "番号の書式", "番号と題名の区切りが文書の多数派と違う", structure.separator),
+    Rule("item-start", "error", "項目番号", "（1）・ア・a などが親（見出し・上位の番号）の下で 1 から始まっていない", items.start),
+    Rule("item-sequence", "error", "項目番号", "（1）・ア・a などの番号の飛び・重複・逆行", items.sequence),
+    Rule("item-order", "error", "項目番号", "項目番号の階層の順序の誤り（（1）より上のア、（1）の直下の（ア））", items.order),
+    Rule("item-form", "warning", "項目番号", "同じ階層の番号の書式の混在（（1）と (1)、アと ｱ）", items.form),
     Rule("contents-list", "error", "本文中の目次", "番号付き見出しの箇条書きが実際の見出しと合わない（番号・題名・順序・過不足）", contents.contents_list),
     Rule("era-year", "error", "日付", "存在しない元号の年（令和0年、平成32年）", dates.era_year),
     Rule("era-range", "error", "日付", "元号の期間外の日付・年度（平成31年5月、令和元年4月、昭和64年度）", dates.era_range),

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from jpub.checks import items
 from jpub.checks.model import Finding, expected_found
 from jpub.checks.view import GLYPHS, Doc, numbered
 
@@ -60,12 +61,27 @@ def _next_to_japanese(text: str, start: int, end: int) -> bool:
     return bool(_CJK_CHAR.match(before) or _CJK_CHAR.match(after))
 
 
+_HIRAGANA_OR_MARK = re.compile("[\u3041-\u309f\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+_WORD = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇\u30a0-\u30ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
 def fullwidth_gap(doc: Doc) -> Iterator[Finding]:
-    """An ASCII space between two full-width characters (a PDF line-wrap residue); 第1章 の後の区切りは除く."""
+    """An ASCII space between two full-width characters (a PDF line-wrap residue). A space next to a kana
+    particle or a punctuation mark is one (創出の 振興, 社会 への); between two words it is the author's
+    (令和5年度 企業調査, 山田 太郎 部長) unless the document writes them joined elsewhere (科学 技術 beside
+    科学技術). The separator after a number (第1章, （1）, ア) is not one either."""
+    read = items.reader(doc)
+    whole = "\n".join(text for _index, text in _prose(doc))
     for index, text in _prose(doc):
         skip = _NUMBER_PREFIX.match(text)
+        column, marker = items.read_at(read, text)
         for match in _FULLWIDTH_GAP.finditer(text):
             if skip and match.end() == skip.end():
+                continue
+            if marker and match.start() == column + len(marker.written):
+                continue  # the separator after an item number: ア 目的
+            left, right = text[match.start() - 1], text[match.end()]
+            if not (_HIRAGANA_OR_MARK.match(left) or _HIRAGANA_OR_MARK.match(right)) and not _joined_elsewhere(text, match, whole):
                 continue
             around = text[match.start() - 1 : match.end() + 1]
             where = doc.at(index, match.start() - 1, around)
@@ -73,6 +89,15 @@ def fullwidth_gap(doc: Doc) -> Iterator[Finding]:
             if around not in written and "{{" in written:
                 continue  # a space the author wrote next to a {{ value }}, not copied text
             yield Finding(where, expected_found("全角文字の間は", f"空白なし（{around.replace(' ', '')}）", f"半角空白（{around}）"))
+
+
+def _joined_elsewhere(text: str, gap: re.Match[str], whole: str) -> bool:
+    """Whether the two words around a space are written without it elsewhere in the document."""
+    before = text[max(0, gap.start() - 2) : gap.start()]
+    after = text[gap.end() : gap.end() + 2]
+    before = before[-1:] if len(before) < 2 or not _WORD.match(before[0]) else before
+    after = after[:1] if len(after) < 2 or not _WORD.match(after[1]) else after
+    return before + after in whole
 
 
 def brackets(doc: Doc) -> Iterator[Finding]:

@@ -22,6 +22,7 @@ _ROW = re.compile(r"^\s*\|")
 _GRID_RULE = re.compile(r"^\s*\+(?:[-=:]*\+)+\s*$")
 _GRID_LINE = re.compile(r"^\s*[|+]")
 _DIV = re.compile(r"^\s*:::")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 GLYPHS = "◆◇●○■□・▶▷"  # marks that may stand before a number in a list item: - ◆ 第1章 …
 _PROSE_REFERENCE = "のにはをがとでへもや"  # 第1部の構成: a reference in prose, not a numbered title
 
@@ -238,6 +239,11 @@ def build_units(lines: tuple[Line, ...]) -> tuple[Unit, ...]:
         if _GRID_RULE.match(text):
             close()
             grid = [line.index]
+            continue
+        if current and kind == "para" and _SETEXT.match(text):
+            title = current.pop()  # the line above a setext underline is a heading of its own
+            close()
+            units.append(Unit("heading", title, title))
             continue
         if HEADING.match(text) or _ROW.match(text):
             close()
