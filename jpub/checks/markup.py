@@ -109,6 +109,8 @@ def soft_break(doc: Doc) -> Iterator[Finding]:
             continue
         lines = doc.unit_lines(unit)
         for (index, offset, this), (_next, _offset, following) in zip(lines, lines[1:], strict=False):
+            if unit.kind == "cell":
+                this = this.rstrip()  # a cell's padding, not a hard break
             if this.endswith("  ") or this.rstrip().endswith("\\") or _NEW_BLOCK.match(following):
                 continue  # a hard break, or the next line starts a block of its own
             end, start = _last_shown(this), _first_shown(following)

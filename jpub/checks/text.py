@@ -101,12 +101,12 @@ def _joined_elsewhere(text: str, gap: re.Match[str], whole: str) -> bool:
 
 
 def brackets(doc: Doc) -> Iterator[Finding]:
-    """「」『』（）【】〔〕［］ balanced within each paragraph, list item, heading and table row."""
+    """「」『』（）【】〔〕［］ balanced within each paragraph, list item, heading, table row and grid-table cell
+    (a cell's text may run over several lines)."""
     for unit in doc.units:
         stack: list[tuple[int, int, str]] = []  # (line index, column, opener)
-        for index in range(unit.first, unit.last + 1):
-            text = doc.lines[index].prose
-            for column, ch in enumerate(text):
+        for index, offset, text in doc.unit_lines(unit):
+            for column, ch in enumerate(text, start=offset):
                 if ch in _PAIRS:
                     stack.append((index, column, ch))
                 elif ch in _CLOSERS:
@@ -125,7 +125,7 @@ def brackets(doc: Doc) -> Iterator[Finding]:
                         yield Finding(where, expected_found(f"{ch} の前には", f"対応する {_CLOSERS[ch]}", "開き括弧なし"))
         for index, column, opener in stack:
             where = doc.at(index, column, opener)
-            end = "段落の終わり" if unit.kind == "para" else "行の終わり"
+            end = {"para": "段落の終わり", "cell": "セルの終わり"}.get(unit.kind, "行の終わり")
             yield Finding(where, expected_found(f"{opener} の後には", f"閉じる {_PAIRS[opener]}", end))
 
 

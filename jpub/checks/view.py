@@ -5,6 +5,7 @@ the paragraph units the text rules read."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,7 @@ class Unit:
     kind: str  # "para" | "item" | "heading" | "row" | "cell"
     first: int
     last: int
-    columns: tuple[int, int] | None = None  # a grid-table cell: the columns of each line it owns
+    spans: tuple[tuple[int, int], ...] = ()  # a grid-table cell: the characters it owns of each of its lines
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,8 @@ class Doc:
         out = []
         for index in range(unit.first, unit.last + 1):
             prose = self.lines[index].prose
-            if unit.columns:
-                start, end = unit.columns
+            if unit.spans:
+                start, end = unit.spans[index - unit.first]
                 out.append((index, start, prose[start:end]))
             else:
                 out.append((index, 0, prose))
@@ -263,15 +264,17 @@ def build_units(lines: tuple[Line, ...]) -> tuple[Unit, ...]:
 
 def _grid_cells(lines: tuple[Line, ...], grid: list[int]) -> list[Unit]:
     """A grid table's cells: between two rule lines (+---+---+), each column the rules mark off is one cell,
-    whose text may run over several lines."""
+    whose text may run over several lines. Columns are counted as pandoc counts them: a Japanese character
+    is two wide."""
     cells: list[Unit] = []
     bounds: list[int] = []
     rows: list[int] = []
 
     def close_row() -> None:
         for left, right in zip(bounds, bounds[1:], strict=False):
-            if rows and any(lines[i].text[left + 1 : right].strip() for i in rows):
-                cells.append(Unit("cell", rows[0], rows[-1], (left + 1, right)))
+            spans = tuple(_span(lines[i].text, left, right) for i in rows)
+            if rows and any(lines[i].text[a:b].strip() for i, (a, b) in zip(rows, spans, strict=True)):
+                cells.append(Unit("cell", rows[0], rows[-1], spans))
         rows.clear()
 
     for index in grid:
@@ -283,6 +286,19 @@ def _grid_cells(lines: tuple[Line, ...], grid: list[int]) -> list[Unit]:
             rows.append(index)
     close_row()
     return cells
+
+
+def _span(text: str, left: int, right: int) -> tuple[int, int]:
+    """The characters of a line between two display columns (exclusive), wide characters counting two."""
+    column, start, end = 0, len(text), len(text)
+    for index, ch in enumerate(text):
+        if column > left and start == len(text):
+            start = index
+        if column >= right:
+            end = index
+            break
+        column += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return min(start, end), end
 
 
 def stands_alone(text: str) -> bool:
