@@ -19,6 +19,7 @@ class Diagnostic:
     rule: str
     message: str
     context: str = ""  # for a line in an included file: the include line that brought it in
+    fix: tuple[str, str] | None = None  # (text at line:column, its replacement): what check --fix writes
 
     def format(self) -> str:
         where = self.path
@@ -47,4 +48,5 @@ def as_text(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def as_json(diagnostics: Iterable[Diagnostic]) -> str:
-    return json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=2) + "\n"
+    shown = [{**asdict(d), "fix": {"from": d.fix[0], "to": d.fix[1]} if d.fix else None} for d in diagnostics]
+    return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from jpub.checks import contents, dates, items, markup, prepare, structure, template, text
+from jpub.checks import artefacts, contents, dates, items, koyobun, markup, prepare, structure, template, text
 from jpub.checks.model import Finding, Place, Rule
 from jpub.checks.placing import SourceFile
 from jpub.checks.view import Doc
@@ -48,6 +48,16 @@ RULES: tuple[Rule, ...] = (
     Rule("fullwidth-alnum", "warning", "PDF 転記", "半角を使う文書の中の全角英数字（ＡＩ、２０２４）", text.fullwidth_alnum),
     Rule("curly-quote", "warning", "PDF 転記", "和文中の “ ” ‘ ’", text.curly_quote),
     Rule("invisible-char", "error", "PDF 転記", "不可視文字・制御文字（ZWSP、ソフトハイフン、途中の BOM、NBSP）", text.invisible),
+    Rule("halfwidth-kana", "warning", "PDF 転記", "半角片仮名（ｱｲｳ）", artefacts.halfwidth_kana),
+    Rule("split-decimal", "warning", "PDF 転記", "空白で分かれた小数（5. 0）", artefacts.split_decimal),
+    Rule("spaced-digits", "warning", "PDF 転記", "1字ずつ空いた数字（2 0 2 4年）", artefacts.spaced_digits),
+    Rule("counter-ka", "warning", "公用文", "ヶ月・カ所・ヵ国（算用数字には か、漢数字・数・何には 箇）", koyobun.counter_ka),
+    Rule("question-exclamation", "warning", "公用文", "本文中の ？ ！", koyobun.question_exclamation),
+    Rule("halfwidth-paren", "warning", "公用文", "和文中・和文に接した半角の ( )", koyobun.halfwidth_paren),
+    Rule("range-hyphen", "warning", "公用文", "ハイフンで書いた範囲（40-80）", koyobun.range_hyphen),
+    Rule("digit-grouping", "warning", "公用文", "3桁ごとのコンマのない4桁以上の数（4000）", koyobun.digit_grouping),
+    Rule("kanji-numeral", "warning", "公用文", "兆・億・万以外の漢数字の数（三千人、五億円、3千人）", koyobun.kanji_numeral),
+    Rule("punctuation-mix", "warning", "公用文", "読点（、，）・句点（。．）の混在", koyobun.punctuation_mix),
     Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%、コメントにならない {# #}", template.leftover),
     Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
     Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
@@ -80,7 +90,8 @@ def run(pub: Publication) -> list[Diagnostic]:
 
 def _diagnostic(doc: Doc, finding: Finding, severity: str, rule: str) -> Diagnostic:
     where = finding.where
-    return Diagnostic(doc.files[where.file].display, where.line, where.column, severity, rule, finding.message, _context(doc, where))  # type: ignore[arg-type]
+    path = doc.files[where.file].display
+    return Diagnostic(path, where.line, where.column, severity, rule, finding.message, _context(doc, where), finding.fix)  # type: ignore[arg-type]
 
 
 def _context(doc: Doc, where: Place) -> str:

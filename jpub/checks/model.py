@@ -30,6 +30,7 @@ class Finding:
 
     where: Place
     message: str
+    fix: tuple[str, str] | None = None  # (text at the place, its replacement) when the fix cannot change the meaning
 
 
 @dataclass(frozen=True)

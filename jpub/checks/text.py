@@ -52,7 +52,8 @@ def spaced_latin(doc: Doc) -> Iterator[Finding]:
             if not any(len(p) == 1 for p in pieces) or not _next_to_japanese(text, match.start(), match.end()):
                 continue
             where = doc.at(index, match.start(), match.group(0))
-            yield Finding(where, expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性"))
+            message = expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性")
+            yield Finding(where, message, (match.group(0), "".join(pieces)))
 
 
 def _next_to_japanese(text: str, start: int, end: int) -> bool:
@@ -153,7 +154,7 @@ def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:
                 continue  # 第１章: number-width reports it
             half = unicodedata.normalize("NFKC", match.group(0))
             where = doc.at(index, match.start(), match.group(0))
-            yield Finding(where, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"))
+            yield Finding(where, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"), (match.group(0), half))
 
 
 def curly_quote(doc: Doc) -> Iterator[Finding]:
