@@ -19,7 +19,7 @@ class Diagnostic:
     rule: str
     message: str
     context: str = ""  # for a line in an included file: the include line that brought it in
-    fix: tuple[str, str] | None = None  # (text at line:column, its replacement): what check --fix writes
+    fixes: tuple[tuple[int, int, str, str], ...] = ()  # (line, column, old, new) in this file: what check --fix writes
 
     def format(self) -> str:
         where = self.path
@@ -48,5 +48,6 @@ def as_text(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def as_json(diagnostics: Iterable[Diagnostic]) -> str:
-    shown = [{**asdict(d), "fix": {"from": d.fix[0], "to": d.fix[1]} if d.fix else None} for d in diagnostics]
+    fixes = ("line", "column", "from", "to")
+    shown = [{**asdict(d), "fixes": [dict(zip(fixes, fix, strict=True)) for fix in d.fixes]} for d in diagnostics]
     return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"

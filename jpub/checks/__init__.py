@@ -91,7 +91,8 @@ def run(pub: Publication) -> list[Diagnostic]:
 def _diagnostic(doc: Doc, finding: Finding, severity: str, rule: str) -> Diagnostic:
     where = finding.where
     path = doc.files[where.file].display
-    return Diagnostic(path, where.line, where.column, severity, rule, finding.message, _context(doc, where), finding.fix)  # type: ignore[arg-type]
+    fixes = tuple((e.line, e.column, e.old, e.new) for e in finding.fixes)
+    return Diagnostic(path, where.line, where.column, severity, rule, finding.message, _context(doc, where), fixes)  # type: ignore[arg-type]
 
 
 def _context(doc: Doc, where: Place) -> str:

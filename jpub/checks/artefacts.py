@@ -8,8 +8,24 @@ import unicodedata
 from collections.abc import Iterator
 
 from jpub.checks.koyobun import JAPANESE, lines
+from jpub.checks.markup import writes_latin_joined
 from jpub.checks.model import Finding, expected_found
-from jpub.checks.view import Doc
+from jpub.checks.view import Doc, edits
+
+_WIDE = re.compile(f"[{JAPANESE}]")
+
+
+def flanked(text: str, start: int, end: int, joined: bool) -> tuple[int, int]:
+    """The span of spaced-out letters or digits with the spaces around it that the same copying left between
+    it and Japanese text (生成 A I 技術 → 生成AI技術), in a document that writes them joined."""
+    if not joined:
+        return start, end
+    if start >= 2 and text[start - 1] == " " and _WIDE.match(text[start - 2]):
+        start -= 1
+    if end + 1 < len(text) and text[end] == " " and _WIDE.match(text[end + 1]):
+        end += 1
+    return start, end
+
 
 _HALF_KANA = re.compile("[\uff61-\uff9f]+")
 _SPLIT_DECIMAL = re.compile(r"(?<![0-9A-Za-z_.])([0-9]+)\. ([0-9]+)(?![0-9A-Za-z_.])")
@@ -27,7 +43,7 @@ def halfwidth_kana(doc: Doc) -> Iterator[Finding]:
     for index, text in lines(doc):
         for column, written, wanted in kana_spans(text):
             where = doc.at(index, column, written)
-            yield Finding(where, expected_found("片仮名は", f"全角（{wanted}）", f"半角（{written}）"), (written, wanted))
+            yield Finding(where, expected_found("片仮名は", f"全角（{wanted}）", f"半角（{written}）"), edits(doc.edit(index, column, written, wanted)))
 
 
 def decimal_spans(text: str) -> Iterator[tuple[int, str, str]]:
@@ -43,7 +59,8 @@ def split_decimal(doc: Doc) -> Iterator[Finding]:
     for index, text in lines(doc):
         for column, written, wanted in decimal_spans(text):
             where = doc.at(index, column, written)
-            yield Finding(where, expected_found("小数は", wanted, written, "PDF からの転記で空白が入った可能性"), (written, wanted))
+            message = expected_found("小数は", wanted, written, "PDF からの転記で空白が入った可能性")
+            yield Finding(where, message, edits(doc.edit(index, column, written, wanted)))
 
 
 def digit_spans(text: str) -> Iterator[tuple[int, str, str]]:
@@ -53,7 +70,11 @@ def digit_spans(text: str) -> Iterator[tuple[int, str, str]]:
 
 def spaced_digits(doc: Doc) -> Iterator[Finding]:
     """Digits spaced out one by one beside Japanese text (2 0 2 4年): one number, copied from a PDF."""
+    joined = None
     for index, text in lines(doc):
         for column, written, wanted in digit_spans(text):
             where = doc.at(index, column, written)
-            yield Finding(where, expected_found("数字は", wanted, written, "PDF からの転記で空白が入った可能性"), (written, wanted))
+            joined = writes_latin_joined(doc) if joined is None else joined
+            start, end = flanked(text, column, column + len(written), joined)
+            edit = doc.edit(index, start, text[start:end], wanted)
+            yield Finding(where, expected_found("数字は", wanted, written, "PDF からの転記で空白が入った可能性"), edits(edit))

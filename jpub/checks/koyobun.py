@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from jpub.checks.model import Finding, expected_found
-from jpub.checks.view import Doc
+from jpub.checks.view import Doc, edits
 
 JAPANESE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60々〆〇ー"
 _JAPANESE = re.compile(f"[{JAPANESE}]")
@@ -50,7 +50,7 @@ def counter_ka(doc: Doc) -> Iterator[Finding]:
             where = doc.at(index, column - 1, counted)
             where = where.at_column(where.column + 1)
             message = expected_found("助数詞の「か」は", f"{counted[0]}{wanted}{counted[2]}", counted)
-            yield Finding(where, message, (written, wanted))
+            yield Finding(where, message, edits(doc.edit(index, column, written, wanted)))
 
 
 # --- ？ and ！ ------------------------------------------------------------------------------------------------
@@ -78,31 +78,51 @@ def question_exclamation(doc: Doc) -> Iterator[Finding]:
 
 # --- half-width parentheses -----------------------------------------------------------------------------------
 
-_PAREN = re.compile(r"(?<![\]\\])\(([^()\n]*)\)")
 _ITEM_NUMBER = re.compile(r"^[0-9０-９]{1,3}$|^[ア-ンｱ-ﾝa-zA-Z]$")
 _LEAD = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#{1,6}\s+|>\s*)*")
 
 
-def paren_spans(text: str) -> Iterator[tuple[int, str, str]]:
-    """(column, written, replacement) for ( ) that hold Japanese text or stand right beside it."""
-    lead = _LEAD.match(text)
-    start_of_text = lead.end() if lead else 0
-    for found in _PAREN.finditer(text):
-        inside = found.group(1)
-        if not inside.strip() or (found.start() == start_of_text and _ITEM_NUMBER.match(inside)):
-            continue  # an item number (1) at the start: the item rules read it
-        before = text[found.start() - 1 : found.start()]
-        after = text[found.end() : found.end() + 1]
-        if _JAPANESE.search(inside) or _JAPANESE.match(before or " ") or _JAPANESE.match(after or " "):
-            yield found.start(), found.group(0), f"（{inside}）"
+def paren_pairs(texts: list[str]) -> Iterator[tuple[tuple[int, int], tuple[int, int], str]]:
+    """((line, column) of each ( and its ), what they hold) for the ( ) of a paragraph (which may span lines)
+    that hold Japanese text or stand right beside it; an item number (1) at the start is the item rules'."""
+    opened: list[tuple[int, int]] = []
+    lead = _LEAD.match(texts[0]) if texts else None
+    start_of_text = (0, lead.end() if lead else 0)
+    for row, text in enumerate(texts):
+        for column, ch in enumerate(text):
+            if ch == "(" and text[column - 1 : column] not in ("\\", "]"):
+                opened.append((row, column))
+            elif ch == ")" and opened:
+                first = opened.pop()
+                inside = _between(texts, first, (row, column))
+                if not inside.strip() or (first == start_of_text and _ITEM_NUMBER.match(inside)):
+                    continue
+                before = texts[first[0]][first[1] - 1 : first[1]]
+                after = text[column + 1 : column + 2]
+                if _JAPANESE.search(inside) or _JAPANESE.match(before or " ") or _JAPANESE.match(after or " "):
+                    yield first, (row, column), inside
+
+
+def _between(texts: list[str], first: tuple[int, int], last: tuple[int, int]) -> str:
+    if first[0] == last[0]:
+        return texts[first[0]][first[1] + 1 : last[1]]
+    middle = [texts[row].strip() for row in range(first[0] + 1, last[0])]
+    return "".join([texts[first[0]][first[1] + 1 :].strip(), *middle, texts[last[0]][: last[1]].strip()])
 
 
 def halfwidth_paren(doc: Doc) -> Iterator[Finding]:
-    """Half-width ( ) around Japanese text or beside it: 地域づくり(スマートシティの展開), 幸せ(well-being)と."""
-    for index, text in lines(doc):
-        for column, written, wanted in paren_spans(text):
-            where = doc.at(index, column, written)
-            yield Finding(where, expected_found("和文中の括弧は", f"全角（{_short(wanted)}）", f"半角（{_short(written)}）"), (written, wanted))
+    """Half-width ( ) around Japanese text or beside it: 地域づくり(スマートシティの展開), 幸せ(well-being)と;
+    the pair may span the lines of a paragraph."""
+    for unit in doc.units:
+        rows = doc.unit_lines(unit)
+        texts = [text_only(text) for _index, _offset, text in rows]
+        for (open_row, open_col), (close_row, close_col), inside in paren_pairs(texts):
+            open_index, open_offset, _t = rows[open_row]
+            close_index, close_offset, _t = rows[close_row]
+            where = doc.at(open_index, open_offset + open_col, texts[open_row][open_col : open_col + 6])
+            repair = edits(doc.edit(open_index, open_offset + open_col, "(", "（"), doc.edit(close_index, close_offset + close_col, ")", "）"))
+            message = expected_found("和文中の括弧は", f"全角（（{_short(inside)}））", f"半角（({_short(inside)})）")
+            yield Finding(where, message, repair if len(repair) == 2 else ())
 
 
 def _short(text: str) -> str:

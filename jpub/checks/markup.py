@@ -87,7 +87,7 @@ _JOINED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々](?=[A-Za-z0-9
 _SPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々] (?=[A-Za-z0-9])|[A-Za-z0-9] (?=[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々])")
 
 
-def _writes_latin_joined(doc: Doc) -> bool:
+def writes_latin_joined(doc: Doc) -> bool:
     """Whether the document writes Japanese and half-width letters or digits side by side (生成AI, 52校)
     rather than with a space between (AI for Science の応用)."""
     joined = spaced = 0
@@ -120,7 +120,7 @@ def soft_break(doc: Doc) -> Iterator[Finding]:
             if "wide" not in kinds or kinds == {"wide"} or "other" in kinds:
                 continue
             if "alnum" in kinds:
-                joined = _writes_latin_joined(doc) if joined is None else joined
+                joined = writes_latin_joined(doc) if joined is None else joined
                 if not joined:
                     continue
             column = offset + len(this.rstrip()) - 1

@@ -25,12 +25,22 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Text to replace in the file of a finding: ``old`` at a 1-based line and column becomes ``new``."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One defect: where it was written, and a message (expected vs found)."""
 
     where: Place
     message: str
-    fix: tuple[str, str] | None = None  # (text at the place, its replacement) when the fix cannot change the meaning
+    fixes: tuple[Edit, ...] = ()  # its repair, when the repair cannot change the meaning (check --fix)
 
 
 @dataclass(frozen=True)

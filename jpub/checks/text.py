@@ -7,9 +7,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from jpub.checks import items
+from jpub.checks import artefacts, items, markup
 from jpub.checks.model import Finding, expected_found
-from jpub.checks.view import GLYPHS, Doc, numbered
+from jpub.checks.view import GLYPHS, Doc, edits, numbered
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u30fc々〆〇"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -46,14 +46,17 @@ def _prose(doc: Doc) -> Iterator[tuple[int, str]]:
 
 def spaced_latin(doc: Doc) -> Iterator[Finding]:
     """Latin letters spaced out in Japanese text (A I, U S A I S I, ABC I), not English phrases."""
+    joined = None
     for index, text in _prose(doc):
         for match in _SPACED.finditer(text):
             pieces = match.group(0).split(" ")
             if not any(len(p) == 1 for p in pieces) or not _next_to_japanese(text, match.start(), match.end()):
                 continue
             where = doc.at(index, match.start(), match.group(0))
+            joined = markup.writes_latin_joined(doc) if joined is None else joined
+            start, end = artefacts.flanked(text, match.start(), match.end(), joined)
             message = expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性")
-            yield Finding(where, message, (match.group(0), "".join(pieces)))
+            yield Finding(where, message, edits(doc.edit(index, start, text[start:end], "".join(pieces))))
 
 
 def _next_to_japanese(text: str, start: int, end: int) -> bool:
@@ -154,7 +157,8 @@ def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:
                 continue  # 第１章: number-width reports it
             half = unicodedata.normalize("NFKC", match.group(0))
             where = doc.at(index, match.start(), match.group(0))
-            yield Finding(where, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"), (match.group(0), half))
+            edit = doc.edit(index, match.start(), match.group(0), half)
+            yield Finding(where, expected_found("英数字は", f"半角（{half}）", f"全角（{match.group(0)}）"), edits(edit))
 
 
 def curly_quote(doc: Doc) -> Iterator[Finding]:

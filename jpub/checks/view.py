@@ -13,7 +13,7 @@ from pathlib import Path
 from jpub import numbering
 from jpub.checks import regions
 from jpub.checks.blocks import Block
-from jpub.checks.model import Place
+from jpub.checks.model import Edit, Place
 from jpub.checks.placing import SourceFile
 from jpub.source_template import Origin
 
@@ -110,6 +110,15 @@ class Doc:
                 return Place(origin.file, origin.line, pos + 1, origin.via)
         return Place(origin.file, origin.line, 1, origin.via)
 
+    def edit(self, index: int, column: int, old: str, new: str) -> Edit | None:
+        """The edit that replaces ``old`` at a 0-based position of a rendered line, in the file it was written in;
+        None when it cannot be found there as written (it came from a {{ value }}, say)."""
+        where = self.at(index, column, old)
+        written = self.written(where)
+        if written[where.column - 1 : where.column - 1 + len(old)] != old:
+            return None
+        return Edit(where.line, where.column, old, new)
+
     def written(self, origin: Origin | Place) -> str:
         """The line as the author wrote it."""
         file = self.files[origin.file] if origin.file < len(self.files) else self.files[0]
@@ -129,6 +138,10 @@ class Doc:
             else:
                 out.append((index, 0, prose))
         return out
+
+
+def edits(*found: Edit | None) -> tuple[Edit, ...]:
+    return tuple(edit for edit in found if edit is not None)
 
 
 def unit_text(doc: Doc, unit: Unit) -> str:
