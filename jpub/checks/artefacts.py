@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from jpub.checks import items
 from jpub.checks.koyobun import JAPANESE, lines
 from jpub.checks.markup import writes_latin_joined
 from jpub.checks.model import Finding, expected_found
@@ -15,12 +16,13 @@ from jpub.checks.view import Doc, edits
 _WIDE = re.compile(f"[{JAPANESE}]")
 
 
-def flanked(text: str, start: int, end: int, joined: bool) -> tuple[int, int]:
+def flanked(text: str, start: int, end: int, joined: bool, lead: int = -1) -> tuple[int, int]:
     """The span of spaced-out letters or digits with the spaces around it that the same copying left between
-    it and Japanese text (生成 A I 技術 → 生成AI技術), in a document that writes them joined."""
+    it and Japanese text (生成 A I 技術 → 生成AI技術), in a document that writes them joined; the space after a
+    number at the start of the line (``lead``: 第4章 A I…) is the author's separator."""
     if not joined:
         return start, end
-    if start >= 2 and text[start - 1] == " " and _WIDE.match(text[start - 2]):
+    if start >= 2 and text[start - 1] == " " and _WIDE.match(text[start - 2]) and lead != start:
         start -= 1
     if end + 1 < len(text) and text[end] == " " and _WIDE.match(text[end + 1]):
         end += 1
@@ -75,6 +77,6 @@ def spaced_digits(doc: Doc) -> Iterator[Finding]:
         for column, written, wanted in digit_spans(text):
             where = doc.at(index, column, written)
             joined = writes_latin_joined(doc) if joined is None else joined
-            start, end = flanked(text, column, column + len(written), joined)
+            start, end = flanked(text, column, column + len(written), joined, items.lead_end(doc, text))
             edit = doc.edit(index, start, text[start:end], wanted)
             yield Finding(where, expected_found("数字は", wanted, written, "PDF からの転記で空白が入った可能性"), edits(edit))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from jpub import item_numbers as markers
 from jpub.checks.model import Finding, expected_found
-from jpub.checks.view import Doc, Heading
+from jpub.checks.view import NUMBER_PREFIX, Doc, Heading
 
 _PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+)?(?:#{1,6}[ \t]+)?(?:\*\*|__)?")
 _ESCAPE = re.compile(r"\\(?=[^\w\s])")
@@ -43,6 +43,15 @@ def read_at(read: markers.Reader, text: str) -> tuple[int, markers.Marker | None
     column = start.end() if start else 0
     rest = _ESCAPE.sub("", text[column:])
     return column, read.read(rest)
+
+
+def lead_end(doc: Doc, text: str) -> int:
+    """Where the number at the start of a line (第1章, （1）, ア) and the space after it end; -1 without one."""
+    number = NUMBER_PREFIX.match(text)
+    if number:
+        return number.end()
+    column, marker = read_at(reader(doc), text)
+    return column + marker.end if marker else -1
 
 
 def nodes(doc: Doc) -> list[Node]:

@@ -84,7 +84,8 @@ def _kind(ch: str) -> str:
 
 
 _JOINED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々](?=[A-Za-z0-9])|[A-Za-z0-9](?=[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々])")
-_SPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々] (?=[A-Za-z0-9])|[A-Za-z0-9] (?=[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々])")
+# a space between Japanese and a word of two letters or more: one spaced-out letter (生成 A I) is copying's, not a habit
+_SPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々] (?=[A-Za-z0-9]{2})|(?<=[A-Za-z0-9]{2}) (?=[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々])")
 
 
 def writes_latin_joined(doc: Doc) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from jpub.checks import artefacts, items, markup
 from jpub.checks.model import Finding, expected_found
-from jpub.checks.view import GLYPHS, Doc, edits, numbered
+from jpub.checks.view import NUMBER_PREFIX, Doc, edits, numbered
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u30fc々〆〇"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -17,7 +17,6 @@ _SPACED = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{1,4} )+[A-Z]{1,4}(?![A-Za-z0-9])
 _FULLWIDTH_GAP = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _FULLWIDTH_ALNUM = re.compile("[Ａ-Ｚａ-ｚ０-９]+")
 _HALFWIDTH_ALNUM = re.compile("[A-Za-z0-9]")
-_NUMBER_PREFIX = re.compile(rf"^\s*(?:[-*+]\s+|#{{1,6}}\s+)?(?:[{GLYPHS}][ \u3000]*)?(?:\*\*)?第[0-9０-９〇一二三四五六七八九十百]+[部章節項](?:\*\*)? +")
 _CURLY = re.compile("“[^”\n]*”?|”")
 _SINGLE_CURLY = re.compile(f"‘[^’\n]*[{_CJK}][^’\n]*’")
 _PAIRS = {"「": "」", "『": "』", "（": "）", "【": "】", "〔": "〕", "［": "］"}
@@ -54,7 +53,7 @@ def spaced_latin(doc: Doc) -> Iterator[Finding]:
                 continue
             where = doc.at(index, match.start(), match.group(0))
             joined = markup.writes_latin_joined(doc) if joined is None else joined
-            start, end = artefacts.flanked(text, match.start(), match.end(), joined)
+            start, end = artefacts.flanked(text, match.start(), match.end(), joined, items.lead_end(doc, text))
             message = expected_found("英字の綴りは", "".join(pieces), match.group(0), "PDF からの転記で空白が入った可能性")
             yield Finding(where, message, edits(doc.edit(index, start, text[start:end], "".join(pieces))))
 
@@ -77,7 +76,7 @@ def fullwidth_gap(doc: Doc) -> Iterator[Finding]:
     read = items.reader(doc)
     whole = "\n".join(text for _index, text in _prose(doc))
     for index, text in _prose(doc):
-        skip = _NUMBER_PREFIX.match(text)
+        skip = NUMBER_PREFIX.match(text)
         column, marker = items.read_at(read, text)
         for match in _FULLWIDTH_GAP.finditer(text):
             if skip and match.end() == skip.end():
@@ -151,7 +150,7 @@ def fullwidth_alnum(doc: Doc) -> Iterator[Finding]:
     if not any(_HALFWIDTH_ALNUM.search(text) for _i, text in lines):
         return
     for index, text in lines:
-        skip = _NUMBER_PREFIX.match(text) if numbered(text.lstrip("#-*+ ")) else None
+        skip = NUMBER_PREFIX.match(text) if numbered(text.lstrip("#-*+ ")) else None
         for match in _FULLWIDTH_ALNUM.finditer(text):
             if skip and match.start() < skip.end():
                 continue  # 第１章: number-width reports it

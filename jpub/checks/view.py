@@ -25,6 +25,8 @@ _GRID_LINE = re.compile(r"^\s*[|+]")
 _DIV = re.compile(r"^\s*:::")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 GLYPHS = "◆◇●○■□・▶▷"  # marks that may stand before a number in a list item: - ◆ 第1章 …
+# 第N部/章/節/項 and the space after it at the start of a heading, list item or line
+NUMBER_PREFIX = re.compile(rf"^\s*(?:[-*+]\s+|#{{1,6}}\s+)?(?:[{GLYPHS}][ \u3000]*)?(?:\*\*)?第[0-9０-９〇一二三四五六七八九十百]+[部章節項](?:\*\*)? +")
 _PROSE_REFERENCE = "のにはをがとでへもや"  # 第1部の構成: a reference in prose, not a numbered title
 
 
