@@ -7,6 +7,7 @@ that reports a rule more or fewer times than written fails the test."""
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections import Counter
@@ -248,3 +249,28 @@ def test_any_text_gives_diagnostics_not_tracebacks(body):
 def test_a_numbering_order_that_is_not_a_list_of_numbers_is_a_settings_error(tmp_path, value):
     found = diagnose(write(tmp_path, f"publish:\n  numbering: {value}\n", "本文\n"))
     assert [(d.rule, d.line) for d in found] == [("settings", 4)], found
+
+
+def test_every_rule_is_planted_in_an_included_file_and_in_a_main_file():
+    """Each kind of defect is found where it was written: inside a file the source includes (or imports), and
+    in a source of its own."""
+    in_parts: set[str] = set()
+    in_main: set[str] = set()
+    for path in fixture_files():
+        for name, _line, rule in expected(path):
+            (in_main if name == path.name else in_parts).add(rule)
+    for rule in [*checks.BY_ID, "template-undefined", "include-missing"]:
+        assert rule in in_parts, f"{rule} has no fixture inside an included file"
+        assert rule in in_main, f"{rule} has no fixture in a main file"
+
+
+def test_a_defect_in_an_included_file_names_that_file_and_the_include_line(capsys):
+    assert main(["check", "--source", str(FIXTURES / "included.md"), "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    (gap,) = [d for d in found if d["rule"] == "fullwidth-gap"]
+    assert gap["path"].endswith("parts/text.md") and (gap["line"], gap["column"]) == (5, 5)
+    assert gap["context"] == "tests/fixtures/checks/included.md:16 で取り込み" or gap["context"].endswith("included.md:16 で取り込み")
+    (macro,) = [d for d in found if d["path"].endswith("macros.md")]
+    assert macro["line"] == 2 and macro["context"].endswith("included.md:22 で取り込み")
+    assert main(["check", "--source", str(FIXTURES / "included.md")]) == 1
+    assert "parts/text.md:5:5: warning: " in capsys.readouterr().out

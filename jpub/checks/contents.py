@@ -79,12 +79,19 @@ def contents_list(doc: Doc) -> Iterator[Finding]:
         yield from _compare(doc, entries, _targets(doc, entries))
 
 
+def _extra(entries: list[Entry], position: int, wanted: list[UnitNumber], j: int) -> bool:
+    """An entry with no heading of its own, followed by the entry of the heading expected here."""
+    following = entries[position + 1] if position + 1 < len(entries) else None
+    values = [w.value for w in wanted]
+    return following is not None and j < len(wanted) and entries[position].unit.value not in values and following.unit.value == wanted[j].value
+
+
 def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterator[Finding]:
     unit = entries[0].unit.unit
     wanted = [h.unit for h in headings if h.unit]
     j = 0
     previous = ""
-    for entry in entries:
+    for position, entry in enumerate(entries):
         where = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
         if not wanted:
             subject = f"本文中の目次（箇条書き）の {entry.unit.label} は"
@@ -93,6 +100,11 @@ def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterato
         values = [w.value for w in wanted]
         if j < len(wanted) and entry.unit.value == wanted[j].value:
             match = j
+        elif _extra(entries, position, wanted, j):
+            subject = f"本文中の目次（箇条書き）の {entry.unit.label} は"
+            yield Finding(where, expected_found(subject, f"この後の{unit}の見出しと対応", "対応する見出しなし"))
+            previous = entry.unit.label
+            continue  # an entry too many: the next one is the expected heading
         else:
             subject = f"本文中の目次（箇条書き）の {previous} の次は" if previous else "本文中の目次（箇条書き）の最初は"
             shown = wanted[j].label if j < len(wanted) else "箇条書きの終わり"
