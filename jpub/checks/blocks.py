@@ -133,7 +133,8 @@ def placed(tree_blocks: list[Node], rendered_text: str) -> tuple[Block, ...]:
 
 def _leaves(blocks: list[Node], info: dict[str, Any], lists: Iterator[int]) -> Iterator[tuple[Node, dict[str, Any]]]:
     for block in blocks:
-        kind, content = block["t"], block.get("c")
+        kind: str = block["t"]
+        content: Any = block.get("c")
         if kind in ("BulletList", "OrderedList"):
             number = next(lists)
             items = content if kind == "BulletList" else content[1]
@@ -160,7 +161,8 @@ def _leaves(blocks: list[Node], info: dict[str, Any], lists: Iterator[int]) -> I
 
 
 def _text(node: Node) -> str:
-    kind, content = node["t"], node.get("c")
+    kind: str = node["t"]
+    content: Any = node.get("c")
     if kind in ("Para", "Plain", "Term"):
         return plain_text(content)
     if kind == "Header":

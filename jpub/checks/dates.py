@@ -27,7 +27,7 @@ _DATE = re.compile(
 class Found:
     where: Place
     text: str
-    groups: dict
+    groups: dict[str, str | None]
 
 
 def _int(text: str | None) -> int | None:

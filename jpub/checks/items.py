@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jpub import item_numbers as markers
-from jpub.checks.model import Finding, expected_found
+from jpub.checks.model import Finding, Place, expected_found
 from jpub.checks.view import NUMBER_PREFIX, Doc, Heading
 
 _PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+][ \t]+)?(?:#{1,6}[ \t]+)?(?:\*\*|__)?")
@@ -127,7 +127,7 @@ def _auto_numbered(found: list[Node]) -> set[int]:
     return {list_id for list_id, seen in values.items() if len(seen) == 1 and counts[list_id] > 1}
 
 
-def _where(doc: Doc, node: Node):  # type: ignore[no-untyped-def]
+def _where(doc: Doc, node: Node) -> Place:
     marker = node.marker
     return doc.at(node.index, node.column, marker.written if marker else None)
 
