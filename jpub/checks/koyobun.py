@@ -55,7 +55,7 @@ def counter_ka(doc: Doc) -> Iterator[Finding]:
 
 # --- ？ and ！ ------------------------------------------------------------------------------------------------
 
-_MARKS = re.compile(f"[？！]|(?<=[{JAPANESE}])[?!]|[?!](?=[{JAPANESE}])")
+_MARKS = re.compile(f"[？！]|(?<=[{JAPANESE}])[?!]")  # Yahoo!ニュース: a name's own mark
 _QUOTES = {"「": "」", "『": "』"}
 
 
@@ -132,7 +132,8 @@ def _short(text: str) -> str:
 # --- ranges -----------------------------------------------------------------------------------------------------
 
 _DASHES = "-‐‑–—―−－"
-_RANGE = re.compile(rf"(?<![0-9A-Za-z_.{_DASHES}/:#])([0-9]{{1,4}}(?:\.[0-9]+)?)([{_DASHES}])([0-9]{{1,4}}(?:\.[0-9]+)?)(?![0-9A-Za-z_.{_DASHES}/:])")
+_NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{1,4}(?:\.[0-9]+)?"
+_RANGE = re.compile(rf"(?<![0-9A-Za-z_.,{_DASHES}/:#])({_NUMBER})([{_DASHES}])({_NUMBER})(?![0-9A-Za-z_.,{_DASHES}/:])")
 _ID_BEFORE = re.compile(r"(?:図|表|第|別紙|資料|参考|様式|付録|No\.?|№|〒)\s*$")
 _PARTICLES = "のはがをにでとやもへ"
 
@@ -149,7 +150,7 @@ def range_hyphen(doc: Doc) -> Iterator[Finding]:
     wave = ""
     for index, text in lines(doc):
         for found in _RANGE.finditer(text):
-            low, high = float(found.group(1)), float(found.group(3))
+            low, high = float(found.group(1).replace(",", "")), float(found.group(3).replace(",", ""))
             after = text[found.end() : found.end() + 1]
             before = text[: found.start()]
             japanese_after = bool(after) and (_JAPANESE.match(after) is not None and after not in _PARTICLES or after in "%％")
@@ -166,7 +167,8 @@ def range_hyphen(doc: Doc) -> Iterator[Finding]:
 # --- digit grouping -----------------------------------------------------------------------------------------------
 
 _LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z_.,，\-/:#＃\\$])([1-9][0-9]{3,})(?![0-9A-Za-z_,，\-/:])")
-_YEAR_AFTER = re.compile(r"^(?:[～〜\-–]\d{4})?\s?(?:年|年度|年代|年版|FY)")
+_YEAR_AFTER = re.compile(r"^[)）]?(?:[～〜\-–]\d{4}[)）]?)?\s?(?:年|年度|年代|年版|FY)|^[./]\d")  # 2024年, 令和6（2024）年, 2024.4.1
+_LATIN_BEFORE = re.compile(r"[A-Za-z]\s?$")
 _ID_WORDS = re.compile(r"(?:第|番号|No\.?|№|ID|コード|郵便|電話|TEL|FAX)\s*$", re.I)
 
 
@@ -179,8 +181,8 @@ def digit_grouping(doc: Doc) -> Iterator[Finding]:
             after, before = text[found.end() :], text[: found.start()]
             if len(digits) == 4 and (_YEAR_AFTER.match(after) or before.endswith(("西暦", "FY", "CY"))):
                 continue
-            if _ID_WORDS.search(before) or after[:1] in "号番条":
-                continue
+            if _ID_WORDS.search(before) or after[:1] in "号番条" or _LATIN_BEFORE.search(before):
+                continue  # a number or a name: 第1234号, ISO 14001, Windows 2000
             if before.endswith("."):
                 continue  # the decimals of a number
             where = doc.at(index, found.start(), digits)
