@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jpub import pandoc
-from jpub.checks import blocks, placing, view
+from jpub.checks import blocks, placing, units, view
 from jpub.publication import Publication
 
 _OPAQUE = {"Code", "CodeBlock", "RawInline", "RawBlock", "Math"}
@@ -25,7 +25,7 @@ def docs(pub: Publication) -> tuple[view.Doc, ...]:
         files = placing.source_files(pub.source, rendered)
         lines = view.build_lines(rendered.text.split("\n"), placing.refine_lines(rendered, files))
         placed = blocks.placed(document.ast()["blocks"], rendered.text)
-        prepared.append((tuple(formats), files, lines, placed, view.build_units(lines)))
+        prepared.append((tuple(formats), files, lines, placed, units.build_units(lines)))
     runs = literal_runs(_candidates(prepared))
     ladder = tuple(pub.settings.numbering)
     return tuple(
@@ -38,18 +38,18 @@ def docs(pub: Publication) -> tuple[view.Doc, ...]:
             view.build_headings(placed, lines),
             view.build_lists(placed, lines),
             view.build_heading_lines(lines),
-            units,
+            paragraphs,
             runs,
             ladder,
         )
-        for formats, files, lines, placed, units in prepared
+        for formats, files, lines, placed, paragraphs in prepared
     )
 
 
 def _candidates(prepared: list[Any]) -> list[str]:
     texts: dict[str, None] = {}
-    for *_rest, lines, _placed, units in prepared:
-        for unit in units:
+    for *_rest, lines, _placed, found in prepared:
+        for unit in found:
             text = "\n".join(lines[i].prose.strip() for i in range(unit.first, unit.last + 1))
             if "**" in text or "__" in text:
                 texts[text] = None
