@@ -13,6 +13,7 @@ from jpub import diagnostics, pipeline
 from jpub.diagnostics import Diagnostic
 from jpub.editions import FORMATS
 from jpub.errors import DocumentError
+from jpub.publication import Publication
 
 TARGETS = (*FORMATS, "check", "verify")
 SOURCE_DIR = Path("source")
@@ -36,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="diagnostics format for check")
     p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none"), help="PDF standard to follow (default pdf/ua-1)")
     p.add_argument("--crop-marks", action="store_true", default=None, help="crop marks and 3 mm bleed in the PDF")
+    p.add_argument("--fix", action="store_true", help="with check: repair in place what cannot change the meaning, printing a diff")
+    p.add_argument("--dry-run", action="store_true", help="with check --fix: print the diff only")
     p.add_argument("--quiet", action="store_true", help="print errors only")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
@@ -76,6 +79,8 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
         else:
             pub = pipeline.parse(draft)
             found = pipeline.check(pub, editions)
+            if args.fix:
+                return fix(pub, found, args, source)
         report(found, args, targets)
         if diagnostics.has_errors(found):
             if editions:
@@ -92,6 +97,22 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
     return 0
 
 
+def fix(pub: Publication, found: list[Diagnostic], args: argparse.Namespace, source: Path) -> int:
+    """check --fix: the diff of the repairs on stdout, then (unless --dry-run) what the checks still find."""
+    from jpub import autofix
+
+    patch, changes = autofix.run(pub, found, args.dry_run)
+    sys.stdout.write(patch)
+    made = sum(change.edits for change in changes)
+    if args.dry_run:
+        _log(f"check --fix --dry-run: {len(changes)} ファイルの {made} か所を直せます（書き込んでいません）")
+        return 0
+    _log(f"check --fix: {len(changes)} ファイルの {made} か所を直しました")
+    remaining = pipeline.check(pipeline.prepare(source)) if changes else found
+    report(remaining, args, ["check"])
+    return 1 if diagnostics.has_errors(remaining) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
@@ -99,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         unknown = [t for t in args.targets if t not in TARGETS]
         if unknown:
             raise UsageError(f"不明なターゲット: {', '.join(unknown)}（有効: {', '.join(TARGETS)}）")
+        if (args.fix and args.targets != ["check"]) or (args.dry_run and not args.fix):
+            raise UsageError("--fix は check だけと、--dry-run は check --fix と一緒に使います")
         return build(args, list(args.targets) or list(FORMATS))
     except UsageError as exc:
         _log(f"build.py: 使い方の誤り: {exc}")

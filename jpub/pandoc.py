@@ -12,7 +12,9 @@ import pypandoc
 
 from jpub.errors import DocumentError
 
-READER = "markdown-smart-auto_identifiers"  # smart quotes would rewrite punctuation; ids are ours (ast.assign_ids)
+# smart quotes would rewrite punctuation; ids are ours (pandoc_ast.assign_ids); a line break between two Japanese
+# characters is no space (the Markdown reader would make one of it, as between English words), in every edition
+READER = "markdown-smart-auto_identifiers+east_asian_line_breaks"
 
 
 @functools.cache

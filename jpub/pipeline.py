@@ -136,8 +136,7 @@ def prepare(path: Path, formats: Iterable[str] = FORMATS, overrides: Mapping[str
 def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
     """The rule table over every edition's rendering, what the parse noted (dropped raw HTML), and, when the
     print edition is to be built, what it needs of this machine."""
-    renderings = {fmt: document.rendered for fmt, document in pub.documents.items()}
-    found = checks.run(pub.source, renderings, pub.settings)
+    found = checks.run(pub)
     found += [note for document in pub.documents.values() for note in document.notes]
     if "pdf" in editions:
         found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
+from jpub import item_numbers
 from jpub.errors import DocumentError
 
 SEVERITIES = ("off", "warning", "error")
@@ -27,6 +28,7 @@ class Settings:
     crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
     docx_header: bool = True  # running header with the title in the Word edition
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
 
 
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)}
@@ -67,6 +69,15 @@ def _validate(name: str, value: Any, path: str, line: int) -> Any:
         if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
             raise DocumentError.at(path, line, f"publish.checks は「規則ID: {' | '.join(SEVERITIES)}」の形です", "settings")
         return MappingProxyType({str(k): str(v) for k, v in value.items()})
+    if name == "numbering":
+        entries = value if isinstance(value, list) else None
+        wrong = [e for e in entries or [None] if not isinstance(e, str) or item_numbers.level_of(e) is None]
+        if wrong:
+            example = "[第1, 1, （1）, ア, （ア）, a, （a）]"
+            raise DocumentError.at(
+                path, line, f"publish.numbering は上の階層から順に各階層の最初の番号を並べたリスト（{example}）のはずが {wrong[0]!r}", "settings"
+            )
+        return tuple(entries or ())
     if name == "pdf_variant" and value not in PDF_VARIANTS:
         raise DocumentError.at(path, line, f"pdf-variant は {', '.join(PDF_VARIANTS)} のいずれかです（{value!r}）", "settings")
     if name == "toc_depth" and (type(value) is not int or not 1 <= value <= 6):

@@ -21,12 +21,12 @@ def leftover(doc: Doc) -> Iterator[Finding]:
         if line.code:
             continue
         for match in _LEFTOVER.finditer(line.prose):
-            where, col = doc.at(line.index, match.start(), line.prose[match.start() : match.start() + 8].rstrip())
+            where = doc.at(line.index, match.start(), line.prose[match.start() : match.start() + 8].rstrip())
             if match.group(0).startswith("{#"):
                 hint = "{# #} はコメントにならず出力にそのまま出ます"
-                yield Finding(where, col, expected_found("コメントは", "{## … ##}", f"「{match.group(0)[:20]}」", hint))
+                yield Finding(where, expected_found("コメントは", "{## … ##}", f"「{match.group(0)[:20]}」", hint))
             else:
-                yield Finding(where, col, expected_found("本文は", "展開済みのテキスト", f"テンプレート記法「{match.group(0)}」", "出力にそのまま出ます"))
+                yield Finding(where, expected_found("本文は", "展開済みのテキスト", f"テンプレート記法「{match.group(0)}」", "出力にそのまま出ます"))
 
 
 def image(doc: Doc) -> Iterator[Finding]:
@@ -40,9 +40,9 @@ def image(doc: Doc) -> Iterator[Finding]:
                 continue
             path = Path(unquote(target.split("#")[0].split("?")[0]))
             try:
-                present = (doc.source.directory / path).is_file()
+                present = (doc.root / path).is_file()
             except (OSError, ValueError):
                 present = False
             if not present:
-                where, col = doc.at(line.index, match.start(), match.group(0))
-                yield Finding(where, col, expected_found(f"画像 {target} は", "ソースからの相対パスにあるファイル", "見つかりません"))
+                where = doc.at(line.index, match.start(), match.group(0))
+                yield Finding(where, expected_found(f"画像 {target} は", "ソースからの相対パスにあるファイル", "見つかりません"))
