@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import checks, forked, gcpause, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
+from jpub import blocks, checks, forked, gcpause, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic, sort
@@ -118,6 +118,7 @@ def parse(draft: Draft) -> Publication:
             tree = pandoc.parse_markdown(rendered.text)
             tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
             pandoc_ast.assign_ids(tree["blocks"])
+            tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
             parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
         tree_json, notes = parsed[rendered.text]
         body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
