@@ -16,12 +16,15 @@ from jpub import page_templates
 from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from jpub.editions.pdf import pydyf_patch
 from jpub.editions.pdf.layout import GRID, HEADINGS, LANDSCAPE_GRID, heading_role
+from jpub.editions.pdf.links import printed_text
 from jpub.editions.pdf.notes import as_footnotes
 from jpub.editions.pdf.tables import SIZES, fit_tables
 from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine_tree
 from jpub.fetching import SourceTreeFetcher
+from jpub.images import Embedder, embed
 from jpub.pandoc_ast import Heading, plain_text, walk_blocks
 from jpub.publication import Document, Publication
+from jpub.svg import Faces
 
 pydyf_patch.install()
 
@@ -73,7 +76,11 @@ def print_document(pub: Publication) -> Document:
     them). Headings inside something narrower — the cover's box, a quotation, a list — always get them."""
     document = pub.documents["pdf"]
     chapter = chapter_level(document.headings)
-    tree = as_footnotes(document.ast())
+    tree = printed_text(pub, document.ast())
+    settings = pub.settings
+    faces = Faces.named(settings.sans_font, settings.serif_font, settings.mono_font)
+    tree["blocks"] = embed(tree["blocks"], Embedder(pub.source.path.parent, document.rendered, pub.source.display, faces))
+    tree = as_footnotes(tree)
     on_the_measure = {id(block) for block in tree["blocks"]}
     for block in walk_blocks(tree["blocks"]):
         if block["t"] == "Header":
