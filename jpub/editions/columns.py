@@ -116,12 +116,13 @@ class Sizes:
     floor_pt: float = 7.0
     step_pt: float = 0.5
     padding_em: float = 0.9  # left plus right padding, in em of the table's size
+    padding_pt: float = 0.0  # and in points, where the padding does not scale with the type (Word)
     rule_pt: float = 0.5
     slack_pt: float = 1.0  # kept over a word's measured width: the layout engine's rounding must never break it
 
     def extra(self, size_pt: float) -> float:
         """What a cell takes besides its text: padding, its share of the rules, the slack."""
-        return self.padding_em * size_pt + self.rule_pt + self.slack_pt
+        return self.padding_em * size_pt + self.padding_pt + self.rule_pt + self.slack_pt
 
     def steps(self) -> list[float]:
         count = round((self.body_pt - self.floor_pt) / self.step_pt)

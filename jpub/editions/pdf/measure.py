@@ -4,11 +4,11 @@ configured families, measured with Pillow (FreeType). Where a face cannot be fou
 from __future__ import annotations
 
 import functools
-import subprocess
 from collections.abc import Callable
 
 from PIL import ImageFont
 
+from jpub import fontfiles
 from jpub.editions.columns import estimated_width
 
 _UNITS = 1000  # the size the faces are opened at: a width in these units / 1000 is a width in em
@@ -16,18 +16,11 @@ _UNITS = 1000  # the size the faces are opened at: a width in these units / 1000
 
 @functools.cache
 def _face(family: str, bold: bool) -> ImageFont.FreeTypeFont | None:
-    """The configured family's font file (and its index in a collection), or None if fontconfig has no such
-    family (it would answer with a substitute, whose widths are not the ones WeasyPrint will set)."""
-    pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
-    try:
-        done = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}", pattern], capture_output=True, text=True, timeout=30, check=True)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    names, path, index = (done.stdout.split("\n") + ["", "", "0"])[:3]
-    if family.casefold() not in (name.strip().casefold() for name in names.split(",")) or not path:
+    found = fontfiles.find(family, bold)
+    if found is None:
         return None
     try:
-        return ImageFont.truetype(path, _UNITS, index=int(index or 0))
+        return ImageFont.truetype(found.path, _UNITS, index=found.index)
     except OSError:
         return None
 
