@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md"}
+SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md", "figures": FIXTURES / "figures" / "figures.md"}
 WIDE, PHONE = 1280, 390
 MIN_WINDOW = 500  # headless Chromium lays a page out at least this wide, whatever --window-size says
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
