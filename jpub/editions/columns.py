@@ -28,8 +28,8 @@ _SPACE = " \u3000"
 
 def words(text: str) -> list[str]:
     """The pieces a cell's text may break between: after a run of kana (a particle, 送り仮名) that a
-    non-kana follows, before an opening bracket, after a closing one, at spaces. A bracketed group stays
-    whole; a figure is one piece."""
+    non-kana follows, between katakana and kanji (ハザードマップ｜公表), before an opening bracket, after a
+    closing one, at spaces. A bracketed group stays whole; a figure is one piece."""
     text = text.strip()
     if not text or is_numeric(text):
         return [text] if text else []
@@ -51,12 +51,21 @@ def words(text: str) -> list[str]:
         depth -= ch in _CLOSING and depth > 0 and ch not in "、。，．"
         ends_kana = _HIRAGANA.match(ch) and following and not _HIRAGANA.match(following) and following not in _CLOSING
         ends_group = ch in _CLOSING and depth == 0 and following and following not in _CLOSING
-        if depth == 0 and (ends_kana or ends_group):
+        ends_script = bool(following) and _script(ch) != _script(following) and {_script(ch), _script(following)} == {"katakana", "kanji"}
+        if depth == 0 and (ends_kana or ends_group or ends_script):
             out.append(current)
             current = ""
     if current:
         out.append(current)
     return out
+
+
+def _script(ch: str) -> str:
+    if "\u30a0" <= ch <= "\u30ff" or ch == "ー":
+        return "katakana"
+    if "\u3400" <= ch <= "\u9fff" or ch in "々〆":
+        return "kanji"
+    return "other"
 
 
 def estimated_width(text: str) -> float:
@@ -115,10 +124,10 @@ class Sizes:
     body_pt: float = 9.0
     floor_pt: float = 7.0
     step_pt: float = 0.5
-    padding_em: float = 0.9  # left plus right padding, in em of the table's size
+    padding_em: float = 0.7  # left plus right padding, in em of the table's size
     padding_pt: float = 0.0  # and in points, where the padding does not scale with the type (Word)
     rule_pt: float = 0.5
-    slack_pt: float = 1.0  # kept over a word's measured width: the layout engine's rounding must never break it
+    slack_pt: float = 0.6  # kept over a word's measured width: the layout engine's rounding must never break it
 
     def extra(self, size_pt: float) -> float:
         """What a cell takes besides its text: padding, its share of the rules, the slack."""
