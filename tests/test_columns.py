@@ -100,7 +100,10 @@ def _title(box) -> str | None:
 
 @pytest.mark.parametrize(("scheme", "labels"), [("none", ["コラム", "コラム"]), ("document", ["コラム1", "コラム2"]), ("chapter", ["コラム1-1", "コラム2-1"])])
 def test_column_boxes_get_their_title_line(scheme, labels):
-    source = '# 第1章 甲\n\n::: {.column title="避難所"}\n本文。\n:::\n\n# 第2章 乙\n\n::: column\n本文。\n:::\n\n::: {.note title="ポイント"}\n注意。\n:::\n\n::: note\n無題。\n:::\n'
+    source = (
+        '# 第1章 甲\n\n::: {.column title="避難所"}\n本文。\n:::\n\n# 第2章 乙\n\n::: column\n本文。\n:::\n\n'
+        '::: {.note title="ポイント"}\n注意。\n:::\n\n::: note\n無題。\n:::\n'
+    )
     found = blocks.structure(_blocks(source), scheme)
     boxes = [b for b in walk_blocks(found) if b["t"] == "Div" and {"column", "note"} & set(b["c"][0][1])]
     titles = [_title(box) for box in boxes]

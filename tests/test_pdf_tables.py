@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from jpub import pipeline
 from jpub.cli import main
 from jpub.editions.pdf.writer import print_html
-from jpub.verify import pdf_checks
 from jpub.verify import pdf as vpdf
+from jpub.verify import pdf_checks
 from jpub.verify.text import normalise
 
 from .conftest import FIGURES_SOURCE, need_client, which
@@ -70,7 +70,7 @@ def test_figures_are_right_aligned(pdf):
     }
     (short_left, short_right), (long_left, long_right) = boxes["22,919"], boxes["102,109"]
     assert abs(short_right - long_right) < 0.5
-    assert short_left - long_left > 5
+    assert short_left - long_left > 3  # a digit more
 
 
 def test_the_header_row_repeats_on_every_page_of_a_long_table(pdf):
