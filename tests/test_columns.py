@@ -20,6 +20,7 @@ WORDS = [
     ("台風第10号（暴風）", ["台風第10号", "（暴風）"]),
     ("AI Safety Institute", ["AI", "Safety", "Institute"]),
     ("ハザードマップ公表市町村", ["ハザードマップ", "公表市町村"]),  # between katakana and kanji
+    ("国・地域", ["国・地域"]),
     ("", []),
 ]
 

@@ -61,7 +61,7 @@ def words(text: str) -> list[str]:
 
 
 def _script(ch: str) -> str:
-    if "\u30a0" <= ch <= "\u30ff" or ch == "ー":
+    if ("\u30a0" <= ch <= "\u30ff" and ch != "・") or ch == "ー":  # the middle dot joins: 国・地域 is one word
         return "katakana"
     if "\u3400" <= ch <= "\u9fff" or ch in "々〆":
         return "kanji"
