@@ -23,7 +23,7 @@ OUTPUTS  := $(PDF) $(DOCX) $(HTML)
 READERS := $(wildcard jpub/verify/*.py)
 COMMON  := $(shell find source -type f) pyproject.toml build.py \
            $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) \
-           jpub/editions/__init__.py jpub/editions/fragments.py
+           jpub/editions/__init__.py jpub/editions/fragments.py jpub/editions/columns.py
 PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf/*.py) $(wildcard templates/pdf/*)
 DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx/*.py) $(wildcard templates/docx/*)
 HTML_IN := $(COMMON) $(wildcard jpub/editions/html/*.py) $(wildcard templates/html/*)

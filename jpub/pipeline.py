@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import checks, forked, gcpause, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
+from jpub import blocks, checks, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic, sort
@@ -118,6 +118,7 @@ def parse(draft: Draft) -> Publication:
             tree = pandoc.parse_markdown(rendered.text)
             tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
             pandoc_ast.assign_ids(tree["blocks"])
+            tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
             parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
         tree_json, notes = parsed[rendered.text]
         body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
@@ -138,6 +139,10 @@ def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
     print edition is to be built, what it needs of this machine."""
     found = checks.run(pub)
     found += [note for document in pub.documents.values() for note in document.notes]
+    faces = tuple(getattr(pub.settings, name) for name in ("serif_font", "sans_font", "mono_font", "docx_serif_font", "docx_sans_font"))
+    for document in pub.documents.values():
+        embedder = images.Embedder(pub.source.path.parent, document.rendered, pub.source.display)
+        found += images.font_warnings(document.ast()["blocks"], embedder, faces)
     if "pdf" in editions:
         found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))
     return sort(found)

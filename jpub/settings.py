@@ -14,6 +14,8 @@ from jpub.errors import DocumentError
 
 SEVERITIES = ("off", "warning", "error")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
+COLUMN_NUMBERING = ("none", "document", "chapter")  # コラム / コラム1 / コラム2-1
+LINK_URLS = ("footnote", "after", "none")  # where the print edition prints a link's URL
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Settings:
     pdf_variant: str = "pdf/ua-1"
     crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
     docx_header: bool = True  # running header with the title in the Word edition
+    column_numbering: str = "none"  # how ::: column boxes are numbered (COLUMN_NUMBERING)
+    pdf_link_urls: str = "footnote"  # paper cannot be clicked: a link's URL as a footnote, after its text, or not
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
 
@@ -80,6 +84,9 @@ def _validate(name: str, value: Any, path: str, line: int) -> Any:
         return tuple(entries or ())
     if name == "pdf_variant" and value not in PDF_VARIANTS:
         raise DocumentError.at(path, line, f"pdf-variant は {', '.join(PDF_VARIANTS)} のいずれかです（{value!r}）", "settings")
+    for key, allowed in (("column_numbering", COLUMN_NUMBERING), ("pdf_link_urls", LINK_URLS)):
+        if name == key and value not in allowed:
+            raise DocumentError.at(path, line, f"{key.replace('_', '-')} は {', '.join(allowed)} のいずれかです（{value!r}）", "settings")
     if name == "toc_depth" and (type(value) is not int or not 1 <= value <= 6):
         raise DocumentError.at(path, line, f"toc-depth は 1 から 6 の整数で書いてください（{value!r}）", "settings")
     if type(value) is not type(default):

@@ -16,14 +16,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from .conftest import DEFAULT_SOURCE, FIXTURES, ROOT, build, need_client
+from .conftest import DEFAULT_SOURCE, FIGURES_SOURCE, FIXTURES, ROOT, build, need_client
 from .test_html_images import FRONT, tiny_png
 
 pytestmark = pytest.mark.slow
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md"}
+SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md", "figures": FIGURES_SOURCE}
 WIDE, PHONE = 1280, 390
 MIN_WINDOW = 500  # headless Chromium lays a page out at least this wide, whatever --window-size says
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
@@ -47,6 +47,11 @@ PROBE = """
     tocWidePosition: style('.toc-wide', 'position'),
     background: style('html', 'backgroundColor'),
     fontFamily: style('body', 'fontFamily'),
+    tables: Array.from(document.querySelectorAll('.table-scroll')).map(function (region) {
+      var first = region.querySelector('tbody tr > :first-child');
+      return {scrolls: region.scrollWidth > region.clientWidth, inside: region.getBoundingClientRect().right <= window.innerWidth,
+              sticky: first ? getComputedStyle(first).position : null};
+    }),
     resources: performance.getEntriesByType('resource').map(function (e) { return e.name; })
   };
   axe.run(document, {resultTypes: ['violations']}).then(function (result) {
@@ -161,6 +166,9 @@ def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width
     assert "Noto Sans CJK JP" in facts["fontFamily"] and "Hiragino Sans" in facts["fontFamily"]
     if dark:
         assert facts["background"] != "rgb(255, 255, 255)"
+    assert all(table["inside"] and table["sticky"] == "sticky" for table in facts["tables"])
+    if name == "figures":  # the 10-column and the landscape tables scroll in their own regions, not the page
+        assert sum(table["scrolls"] for table in facts["tables"]) >= 2
     if width == WIDE:
         assert 35 <= facts["measure"] <= 40  # full-width characters per line
         assert (facts["tocNarrow"], facts["tocWide"], facts["tocWidePosition"]) == ("none", "block", "sticky")

@@ -79,7 +79,7 @@ def block_texts(blocks: list[Block]) -> list[str]:
 
 def expected(pub: Publication, fmt: str) -> Expected:
     document = pub.documents[fmt]
-    tree = document.ast()
+    tree = EDITIONS[fmt].adds_text(pub, document.ast())
     texts = block_texts(tree["blocks"])
     notes = [text for note in _notes(tree["blocks"]) for text in block_texts(note)]
     depth = toc_depth(pub.settings.toc_depth, document.headings, fmt)

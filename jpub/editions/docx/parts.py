@@ -9,9 +9,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from jpub.editions.docx import sections
 from jpub.editions.docx.reference import restyle
-from jpub.editions.docx.styles import Fonts, chars, data, el, text_width_twips, w
-from jpub.editions.docx.tables import fit_grid
+from jpub.editions.docx.styles import Fonts, chars, data, el, w
+from jpub.editions.docx.tables import fit_table
 from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
 
@@ -165,18 +166,26 @@ def document(root: etree._Element, pub: Publication) -> None:
             first = el("p")
             end.addnext(first)
         _set_break(first, True)
+    sections.complete(body)
+    placed = list(sections.blocks_with_orientation(body))  # held, so each element keeps its proxy (and id)
+    landscape = {id(block): turned for block, turned in placed}
     for table in list(body.iter(w("tbl"))):
-        fit_grid(table, text_width_twips())
+        top = next((a for a in [table, *table.iterancestors()] if a.getparent() is body), table)
+        fit_table(table, sections.text_width_twips(landscape.get(id(top), False)))
         for row in table.iter(w("tr")):
-            if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None:
-                for style in row.iter(w("pStyle")):
+            header = row.find(f"{w('trPr')}/{w('tblHeader')}") is not None
+            for style in row.iter(w("pStyle")):
+                if header:
                     style.set(w("val"), "TableHeading")  # a paragraph style's font would beat the table style's
+                elif style.get(w("val")) in ("Compact", "BodyText", "FirstParagraph"):
+                    style.set(w("val"), "TableText")  # left-aligned: a justified cell spreads 「台 風 第 10 号」
     previous = ""
     for paragraph in list(body.iter(w("p"))):
         style = _style_of(paragraph)
         if style == "Heading2" and previous == "Heading1":
             _set_break(paragraph, False)
         previous = style
+    sections.keep_with_notes(body)
 
 
 PARTS: dict[str, Callable[[etree._Element, Publication], None]] = {

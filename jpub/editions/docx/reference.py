@@ -7,6 +7,8 @@ of them into the edition.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
@@ -18,6 +20,7 @@ from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
 
 _THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+COLOUR_STYLE_PREFIX = "TextColor"  # jpub/editions/docx/body.py: colour_style
 
 
 def _set_fonts(rpr: etree._Element, face: str) -> None:
@@ -62,7 +65,7 @@ def resolve(spec: dict, chapter: int) -> dict:
     return spec
 
 
-def restyle(styles: etree._Element, fonts: Fonts, chapter: int) -> None:
+def restyle(styles: etree._Element, fonts: Fonts, chapter: int, extra: Sequence[Mapping[str, Any]] = ()) -> None:
     """Make a styles part Japanese and ours: docDefaults, every style's fonts, the styles from the data.
 
     ``chapter`` is the heading level of 章 in the document (1 without 部, 2 with).
@@ -80,17 +83,18 @@ def restyle(styles: etree._Element, fonts: Fonts, chapter: int) -> None:
     sans_ids = {spec["id"] for spec in data()["styles"] if spec.get("font") == "sans"}
     sans_ids |= {f"{sid}Char" for sid in sans_ids}
     for sid, node in by_id.items():
-        if node.get(w("type")) != "numbering":
+        # a colour style (文字色 …) changes the colour alone: with a face it would set a heading's words in 明朝
+        if node.get(w("type")) != "numbering" and not (sid or "").startswith(COLOUR_STYLE_PREFIX):
             _set_fonts(_rpr(node), fonts.sans if sid in sans_ids else fonts.serif)
-    for spec in [*data()["styles"], None]:
-        new = style(resolve(spec, chapter), fonts) if spec else table_style(fonts)
+    for spec in [*data()["styles"], *extra, None, "compact"]:
+        new = style(resolve(spec, chapter), fonts) if isinstance(spec, dict) else table_style(fonts, compact=spec == "compact")
         sid = new.get(w("styleId"))
         if sid in by_id:
             by_id[sid].addprevious(new)
             styles.remove(by_id[sid])
         else:
             styles.append(new)
-        if spec:
+        if isinstance(spec, dict):
             _keep_numbering_free(new)
 
 
@@ -149,11 +153,12 @@ def _page_setup(document: docx.document.Document, pub: Publication) -> None:
     sect.extend(section_properties())
 
 
-def build(pub: Publication) -> bytes:
-    """The reference document for this publication (its header carries the title)."""
+def build(pub: Publication, extra: Sequence[Mapping[str, Any]] = ()) -> bytes:
+    """The reference document for this publication (its header carries the title); ``extra`` styles (the colour
+    styles this document uses) are defined beside those of styles.yaml."""
     fonts = Fonts.of(pub.settings)
     document = docx.Document(io.BytesIO(pandoc.run(["--print-default-data-file", "reference.docx"], b"")))
-    restyle(document.styles.element, fonts, chapter_level(pub.documents["docx"].headings))
+    restyle(document.styles.element, fonts, chapter_level(pub.documents["docx"].headings), extra)
     _page_setup(document, pub)
     out = io.BytesIO()
     document.save(out)

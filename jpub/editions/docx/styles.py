@@ -99,6 +99,13 @@ def spacing(spec: Mapping[str, Any]) -> etree._Element | None:
     return el("spacing", attrs) if attrs else None
 
 
+def box_properties(box: Mapping[str, Any]) -> list[etree._Element]:
+    """w:pBdr and w:shd of a box style: every paragraph of a box has the same, so Word draws one box round them."""
+    edge = {"val": "single", "sz": round(box["border"] * 8), "space": box["space"], "color": box["color"]}
+    sides = [el(side, edge) for side in ("top", "left", "bottom", "right") if side in box["sides"]]
+    return [el("pBdr", None, *sides), el("shd", {"val": "clear", "color": "auto", "fill": box["fill"]})]
+
+
 def paragraph_properties(spec: Mapping[str, Any]) -> etree._Element:
     ppr = el("pPr")
     for key, tag in (("keep_next", "keepNext"), ("keep_lines", "keepLines"), ("page_break", "pageBreakBefore")):
@@ -106,6 +113,8 @@ def paragraph_properties(spec: Mapping[str, Any]) -> etree._Element:
             ppr.append(el(tag, {"val": "1" if spec[key] else "0"}))
     if spec.get("border_bottom"):
         ppr.append(el("pBdr", None, el("bottom", {"val": "single", "sz": 6, "space": 2, "color": "000000"})))
+    if "box" in spec:
+        ppr.extend(box_properties(data()["boxes"][spec["box"]]))
     if spec.get("toc_tab"):
         ppr.append(el("tabs", None, el("tab", {"val": "right", "leader": "dot", "pos": text_width_twips()})))
     ppr.append(el("overflowPunct", {"val": "1"}))  # explicit in every style: see doc_defaults
@@ -152,14 +161,14 @@ def _border(size: float, color: str) -> dict[str, Any]:
     return {"val": "single", "sz": round(size * 8), "space": 0, "color": color}
 
 
-def table_style(fonts: Fonts) -> etree._Element:
-    """The table style pandoc names on every table: ruled cells, a shaded header row in Gothic."""
+def table_style(fonts: Fonts, compact: bool = False) -> etree._Element:
+    """The table style pandoc names on every table: ruled cells, a shaded header row in Gothic. ``compact``: the
+    same at the smaller size, for a table whose words would not fit (jpub/editions/docx/tables.py)."""
     spec = data()["table"]
     edge = _border(spec["border"], spec["border_color"])
     borders = el("tblBorders", None, *(el(side, edge) for side in ("top", "left", "bottom", "right", "insideH", "insideV")))
-    margins = el(
-        "tblCellMar", None, *(el(side, {"w": round(spec["padding"][side] * TWIPS_PER_MM), "type": "dxa"}) for side in ("top", "left", "bottom", "right"))
-    )
+    padding = spec["compact_padding" if compact else "padding"]
+    margins = el("tblCellMar", None, *(el(side, {"w": round(padding[side] * TWIPS_PER_MM), "type": "dxa"}) for side in ("top", "left", "bottom", "right")))
     header = spec["header"]
     first_row = el(
         "tblStylePr",
@@ -167,14 +176,15 @@ def table_style(fonts: Fonts) -> etree._Element:
         el("rPr", None, *run_properties({"font": header["font"], "bold": header["bold"]}, fonts)[:-1]),
         el("tcPr", None, el("shd", {"val": "clear", "color": "auto", "fill": header["fill"]})),
     )
+    attrs = {"type": "table", "styleId": "TableCompact"} if compact else {"type": "table", "default": "1", "styleId": "Table"}
     return el(
         "style",
-        {"type": "table", "default": "1", "styleId": "Table"},
-        el("name", {"val": "Table"}),
+        attrs,
+        el("name", {"val": spec["compact_name"] if compact else "Table"}),
         el("basedOn", {"val": "TableNormal"}),
         el("qFormat"),
         el("pPr", None, el("spacing", {"before": 0, "after": 0}), el("jc", {"val": "left"})),
-        run_properties({"size": spec["size"]}, fonts),
+        run_properties({"size": spec["compact_size" if compact else "size"]}, fonts),
         el("tblPr", None, borders, margins),
         first_row,
     )

@@ -11,6 +11,13 @@ from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, to
 from jpub.editions.html.web_ast import for_web
 from jpub.images import Embedder, embed
 from jpub.publication import Document, Publication
+from jpub.svg import Faces
+
+# The faces of SVG figures: the page's own stacks (templates/html/web.css), no font is downloaded.
+SANS_STACK = '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "BIZ UDPGothic", "Noto Sans JP", "Noto Sans CJK JP", Meiryo, sans-serif'
+SERIF_STACK = '"Hiragino Mincho ProN", "BIZ UDPMincho", "Noto Serif JP", "Noto Serif CJK JP", "Yu Mincho", serif'
+MONO_STACK = '"BIZ UDGothic", "Noto Sans Mono CJK JP", monospace'
+FIGURE_FACES = Faces(SANS_STACK, SERIF_STACK, MONO_STACK)
 
 # Scripts and every outside load are refused by the page itself; styles are inline, images data: URIs.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -20,7 +27,7 @@ def web_document(pub: Publication) -> Document:
     """The html rendering with its images embedded, permalinks after headings and table semantics."""
     document = pub.documents["html"]
     tree = document.ast()
-    embedder = Embedder(pub.source.path.parent, document.rendered, pub.source.display)
+    embedder = Embedder(pub.source.path.parent, document.rendered, pub.source.display, FIGURE_FACES)
     tree["blocks"] = for_web(embed(tree["blocks"], embedder))
     return dataclasses.replace(document, ast_json=json.dumps(tree, ensure_ascii=False))
 

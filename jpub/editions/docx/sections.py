@@ -1,0 +1,104 @@
+"""Sections of the Word edition: a ::: landscape block becomes a landscape section, with the same running
+header, page-number footer and margins as the rest and its page numbers running on.
+
+jpub/editions/docx/body.py leaves a paragraph carrying a bare ``w:sectPr`` before and after each such block
+(its ``w:pgSz`` says which orientation the section it closes has). Here every such ``w:sectPr`` is completed
+from the body's own (headers, footers, margins, numbering, grid): only the first section keeps the cover's
+different first page (``w:titlePg``).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+from lxml import etree
+
+from jpub.editions.docx.styles import TWIPS_PER_MM, data, el, w
+
+
+def text_width_twips(landscape: bool = False) -> int:
+    page = data()["page"]
+    width = page["height"] if landscape else page["width"]
+    return round((width - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
+
+
+def _is_landscape(sect: etree._Element) -> bool:
+    size = sect.find(w("pgSz"))
+    return size is not None and size.get(w("orient")) == "landscape"
+
+
+def _breaks(body: etree._Element) -> list[etree._Element]:
+    """The w:sectPr of every paragraph that ends a section, in order."""
+    return [sect for paragraph in body.findall(w("p")) for sect in paragraph.findall(f"{w('pPr')}/{w('sectPr')}")]
+
+
+def complete(body: etree._Element) -> None:
+    """Every section break made a whole section like the body's last one, in its own orientation."""
+    final = body.find(w("sectPr"))
+    breaks = _breaks(body)
+    if final is None or not breaks:
+        return
+    for index, sect in enumerate(breaks):
+        landscape = _is_landscape(sect)
+        new = copy.deepcopy(final)
+        size = new.find(w("pgSz"))
+        if size is not None and landscape:
+            size.set(w("w"), final.find(w("pgSz")).get(w("h")))
+            size.set(w("h"), final.find(w("pgSz")).get(w("w")))
+            size.set(w("orient"), "landscape")
+        if index > 0:
+            for first in new.findall(w("titlePg")):
+                new.remove(first)
+        sect.getparent().replace(sect, new)
+    for first in final.findall(w("titlePg")):
+        final.remove(first)
+
+
+def blocks_with_orientation(body: etree._Element) -> Iterator[tuple[etree._Element, bool]]:
+    """Every top-level block of the body with whether it lies in a landscape section."""
+    pending: list[etree._Element] = []
+    for child in body:
+        if child.tag == w("sectPr"):
+            break
+        pending.append(child)
+        sect = child.find(f"{w('pPr')}/{w('sectPr')}") if child.tag == w("p") else None
+        if sect is not None:
+            landscape = _is_landscape(sect)
+            yield from ((block, landscape) for block in pending)
+            pending = []
+    yield from ((block, False) for block in pending)
+
+
+def _style(node: etree._Element | None) -> str:
+    found = node.find(f"{w('pPr')}/{w('pStyle')}") if node is not None and node.tag == w("p") else None
+    return found.get(w("val")) if found is not None else ""
+
+
+def _keep_next(paragraph: etree._Element) -> None:
+    properties = paragraph.find(w("pPr"))
+    if properties is None:
+        properties = el("pPr")
+        paragraph.insert(0, properties)
+    if properties.find(w("keepNext")) is None:
+        anchor = properties.find(w("pStyle"))
+        if anchor is not None:
+            anchor.addnext(el("keepNext"))
+        else:
+            properties.insert(0, el("keepNext"))
+
+
+def keep_with_notes(body: etree._Element) -> None:
+    """A table's last row kept with the notes under it (表の注), and the notes with each other, so they never
+    start the next page apart from the table."""
+    for table in body.iter(w("tbl")):
+        notes = []
+        following = table.getnext()
+        while _style(following) == "TableNote":
+            notes.append(following)
+            following = following.getnext()
+        if not notes:
+            continue
+        rows = table.findall(w("tr"))
+        for paragraph in [*(rows[-1].iter(w("p")) if rows else ()), *notes[:-1]]:
+            _keep_next(paragraph)
