@@ -57,7 +57,7 @@ class Target:
     @property
     def entry(self) -> str:
         """The caption as the 図表目次 lists it: 図1-2　研究開発の体制."""
-        if self.written or not self.number:
+        if not self.number:
             return self.caption
         return f"{self.number}{SEPARATOR}{self.caption}" if self.caption else self.number
 
