@@ -129,4 +129,6 @@ def compare_toc(report: Report, path: Path, want: Expected) -> None:
 
 
 def reader() -> EditionReader:
-    return EditionReader(headings=html_headings, text=html_body_text, toc=compare_toc, notes=html_notes_text)
+    from jpub.verify.html_figures import compare_figures
+
+    return EditionReader(headings=html_headings, text=html_body_text, toc=compare_toc, notes=html_notes_text, figures=compare_figures)
