@@ -19,6 +19,7 @@ from jpub.editions.docx.fields import bookmark_name
 from jpub.verify import pdf as vpdf
 from jpub.verify.text import normalise
 
+from . import test_html_checkers as checkers
 from .conftest import FIXTURES, build, need_client
 from .test_html_images import tiny_png
 
@@ -284,3 +285,20 @@ def test_a_setting_that_cannot_work_stops_at_its_line(tmp_path, capsys, publish,
     assert main(["check", "--source", str(source)]) == 1
     err = capsys.readouterr().err
     assert f"figures.md:{line}: error: " in err and message in err and "[settings]" in err and "Traceback" not in err
+
+
+# --- the web edition in outside checkers -------------------------------------------------------------------------
+
+VIEWS = [(width, dark) for width in (checkers.WIDE, checkers.PHONE) for dark in (False, True)]
+
+
+@pytest.mark.parametrize(("width", "dark"), VIEWS, ids=[f"{w}px-{'dark' if d else 'light'}" for w, d in VIEWS])
+def test_axe_finds_no_violation_in_a_page_with_numbered_figures_and_a_list(built, tmp_path, width, dark):
+    checkers.need_browser()
+    facts = checkers.probe(built / "figures.html", tmp_path, width, dark)
+    assert facts["violations"] == [] and facts["overflow"] <= 0
+
+
+def test_nu_html_checker_finds_no_error_in_a_page_with_numbered_figures_and_a_list(built):
+    checkers.need_vnu()
+    assert checkers.vnu_errors(built / "figures.html") == []
