@@ -302,3 +302,43 @@ def test_axe_finds_no_violation_in_a_page_with_numbered_figures_and_a_list(built
 def test_nu_html_checker_finds_no_error_in_a_page_with_numbered_figures_and_a_list(built):
     checkers.need_vnu()
     assert checkers.vnu_errors(built / "figures.html") == []
+
+
+# --- numbers written by hand ---------------------------------------------------------------------------------------
+
+WRITTEN = """---
+title: 手書きの番号
+lang: ja
+publish:
+  list-of-figures: true
+---
+
+# 第1章 一
+
+![図1-1　甲](img/chart.png){#fig:a}
+
+![図1-2　乙](img/chart.png){#fig:b}
+
+# 第2章 二
+
+![図2-1　丙](img/chart.png){#fig:c}
+
+[@fig:a]、[@fig:b]、[@fig:c]を見よ。
+"""
+
+
+def test_numbers_written_by_hand_become_word_fields_that_keep_them(tmp_path):
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "chart.png").write_bytes(tiny_png(32, 16))
+    (tmp_path / "doc.md").write_text(WRITTEN, encoding="utf-8")
+    assert main(["docx", "html", "--source", str(tmp_path / "doc.md"), "--out", str(tmp_path / "out")]) == 0
+    with zipfile.ZipFile(tmp_path / "out" / "doc.docx") as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    seq = [node.text.strip() for node in root.iter(f"{W}instrText") if node.text.strip().startswith("SEQ")]
+    assert seq == ["SEQ 図 \\* ARABIC \\r 1", "SEQ 図 \\* ARABIC \\r 2", "SEQ 図 \\* ARABIC \\r 1"]  # each as written
+    refs = [node.text.split()[1] for node in root.iter(f"{W}instrText") if node.text.strip().startswith("REF")]
+    assert refs == [bookmark_name(i) for i in ("fig:a", "fig:b", "fig:c")]
+    page = lxml.html.fromstring((tmp_path / "out" / "doc.html").read_bytes())
+    assert [a.text_content() for a in page.xpath("//main//a[@class='xref']")] == ["図1-1", "図1-2", "図2-1"]
+    assert [a.text_content() for a in page.xpath("//div[@class='lof']//a")] == ["図1-1　甲", "図1-2　乙", "図2-1　丙"]
+    assert verify.verify(tmp_path / "doc.md", tmp_path / "out", ["docx", "html"]) == []

@@ -12,6 +12,8 @@ from jpub.crossref import captions, ids, numbers, references, targets
 from jpub.crossref import scheme as scheme_mod
 from jpub.crossref.numbers import Target
 from jpub.crossref.references import Reference
+
+__all__ = ["Crossrefs", "Reference", "Target", "apply", "schemes"]
 from jpub.crossref.scheme import Scheme
 from jpub.crossref.targets import Kind
 

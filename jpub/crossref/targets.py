@@ -78,7 +78,7 @@ def _lone_figure_image(block: Block) -> Block | None:
 
 
 def _children(block: Block) -> list[list[Block]]:
-    kind, content = block["t"], block.get("c")
+    kind, content = block["t"], block["c"] if "c" in block else []
     if kind == "BlockQuote":
         return [content]
     if kind == "Div":

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import lxml.html
+
 from jpub.crossref.numbers import NUMBER_CLASS
 from jpub.crossref.references import XREF_CLASS
 from jpub.verify.compare import Report, short
@@ -45,7 +47,7 @@ def compare_figures(report: Report, path: Path, want: Expected) -> None:
     _compare_lists(report, root, want)
 
 
-def _compare_lists(report: Report, root, want: Expected) -> None:
+def _compare_lists(report: Report, root: lxml.html.HtmlElement, want: Expected) -> None:
     """Each copy of the 図表目次 (the narrow screen's and the wide one's): its entries, in order, and their links."""
     lists = root.xpath(f"//nav//*[{_classed('lof')}]")
     if want.figure_lists and not lists:

@@ -88,7 +88,8 @@ def with_fields(blocks: list[Any], targets: Mapping[str, Target]) -> list[Any]:
         if kind in ("Figure", "Table"):
             target = targets.get(node["c"][0][0])
             if target is not None and target.number:
-                caption = rebuild(node["c"][1], lambda e: _raw(caption_number(target, next(ids))) if _is_number(e) else None)
+                numbered: Target = target
+                caption = rebuild(node["c"][1], lambda e: _raw(caption_number(numbered, next(ids))) if _is_number(e) else None)
                 return {"t": kind, "c": [node["c"][0], caption, *rebuild(node["c"][2:], replace)]}
         if kind == "Link" and XREF_CLASS in node["c"][0][1]:
             target = targets.get(node["c"][2][0][1:])
