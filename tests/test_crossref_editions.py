@@ -91,6 +91,19 @@ def test_pdf_captions_carry_their_numbers_and_references_their_pages(built):
     assert [int(page) for _text, page in found] == [on[target] for _text, target in REFERENCES]
 
 
+def test_pdf_references_and_list_entries_link_to_their_targets(built):
+    reader = vpdf.open_pdf(built / "figures.pdf")
+    assert set(IDS) <= set(reader.named_destinations)
+    linked: dict[int, list[str]] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and str(annotation.get("/Dest", "")) in IDS:
+                linked.setdefault(number, []).append(str(annotation["/Dest"]))
+    assert {dest for number, dests in linked.items() if number > 3 for dest in dests} == {t for _text, t in REFERENCES}
+    assert set(linked[3]) == set(IDS)  # the 図表目次's entries
+
+
 def test_pdf_list_of_figures_follows_the_contents_with_the_captions_pages(built):
     pages = pdf_pages(built)
     start = next(i for i, text in enumerate(pages) if text.startswith("図表目次"))
