@@ -355,3 +355,15 @@ def test_numbers_written_by_hand_become_word_fields_that_keep_them(tmp_path):
     assert [a.text_content() for a in page.xpath("//main//a[@class='xref']")] == ["図1-1", "図1-2", "図2-1"]
     assert [a.text_content() for a in page.xpath("//div[@class='lof']//a")] == ["図1-1　甲", "図1-2　乙", "図2-1　丙"]
     assert verify.verify(tmp_path / "doc.md", tmp_path / "out", ["docx", "html"]) == []
+
+
+def test_a_hidden_caption_never_takes_a_number_the_document_gives_its_tables(tmp_path):
+    """表1 and 表2 are real numbers when tables are numbered: the caption a screen reader hears for a table
+    without one names its place only, not a 表N that another table carries."""
+    table = "| 地域 | 値 |\n|---|--:|\n| 北部 | 1 |\n"
+    body = f"# 第1章 一\n\n{table}\nTable: 題のある表 {{#tbl:a}}\n\n{table}\n{table}\nTable: 二つ目 {{#tbl:b}}\n\n[@tbl:a]と[@tbl:b]。\n"
+    source = tmp_path / "doc.md"
+    source.write_text('---\ntitle: 表\nlang: ja\npublish:\n  table-number: "表{n}"\n---\n' + body, encoding="utf-8")
+    assert main(["html", "--source", str(source), "--out", str(tmp_path)]) == 0
+    captions = [c.text_content() for c in lxml.html.fromstring((tmp_path / "doc.html").read_bytes()).xpath("//main//caption")]
+    assert captions == ["表1　題のある表", "表（第1章 一）", "表2　二つ目"]

@@ -22,7 +22,8 @@ def web_document(pub: Publication) -> Document:
     document = pub.documents["html"]
     tree = document.ast()
     embedder = Embedder(pub.source.path.parent, document.rendered, pub.source.display)
-    tree["blocks"] = for_web(embed(tree["blocks"], embedder))
+    numbered_tables = any(target.kind == "table" and target.number for target in document.figures)
+    tree["blocks"] = for_web(embed(tree["blocks"], embedder), numbered_tables)
     return dataclasses.replace(document, ast_json=json.dumps(tree, ensure_ascii=False))
 
 
