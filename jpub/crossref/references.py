@@ -99,25 +99,39 @@ class Resolver:
             out.append(_text(value[at:]))
         return out
 
-    def rebuild(self, node: Any) -> Any:
-        if isinstance(node, list):
-            out: list[Any] = []
-            for item in node:
-                replaced = None
-                if isinstance(item, dict) and item.get("t") == "Cite":
+    def visit(self, nodes: list[Any]) -> None:
+        """Replace the references in a list of nodes and everything below it, in place (a copy of a long
+        document's tree would cost more than the search)."""
+        index = 0
+        while index < len(nodes):
+            item = nodes[index]
+            replaced = None
+            if isinstance(item, dict):
+                kind = item.get("t")
+                if kind == "Cite":
                     replaced = self.cite(item)
-                elif isinstance(item, dict) and item.get("t") == "Str":
+                elif kind == "Str":
                     replaced = self.text(item["c"])
-                out.extend(replaced if replaced is not None else [self.rebuild(item)])
-            return out
-        if isinstance(node, dict):
-            if node.get("t") in ("Link", "Image", "Code", "CodeBlock", "RawInline", "RawBlock", "Math"):
-                return node  # a link's text cannot hold another link, nor an image's alt text; code is code
-            return {key: self.rebuild(value) for key, value in node.items()}
-        return node
+                elif kind not in _OPAQUE and "c" in item:
+                    self._below(item["c"])
+            elif isinstance(item, list):
+                self.visit(item)
+            if replaced is not None:
+                nodes[index : index + 1] = replaced
+                index += len(replaced)
+            else:
+                index += 1
+
+    def _below(self, content: Any) -> None:
+        if isinstance(content, list):
+            self.visit(content)
+
+
+_OPAQUE = {"Link", "Image", "Code", "CodeBlock", "RawInline", "RawBlock", "Math"}  # a link's text cannot hold a link
 
 
 def resolve(blocks: list[Any], targets: Mapping[str, Target]) -> tuple[list[Any], tuple[Reference, ...]]:
     """The blocks with every reference a link (or left as written when its id is unknown), and the references."""
     resolver = Resolver(targets)
-    return resolver.rebuild(blocks), tuple(resolver.found)
+    resolver.visit(blocks)
+    return blocks, tuple(resolver.found)

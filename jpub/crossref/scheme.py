@@ -8,6 +8,7 @@ punctuation, is the label: what Word's SEQ field and 図表目次 call the serie
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,11 +26,11 @@ class SchemeError(ValueError):
 class Scheme:
     text: str  # as written: 図{chapter}-{n}
 
-    @property
+    @functools.cached_property
     def fields(self) -> tuple[str, ...]:
         return tuple(_PLACEHOLDER.findall(self.text))
 
-    @property
+    @functools.cached_property
     def units(self) -> tuple[str, ...]:
         """The units it names, outermost first (部, 章)."""
         return tuple(PLACEHOLDERS[f] for f in PLACEHOLDERS if f != "n" and f in self.fields)
