@@ -22,7 +22,7 @@ OUTPUTS  := $(PDF) $(DOCX) $(HTML)
 # templates. Reading outputs back (jpub/verify/) is not an input of any edition.
 READERS := $(wildcard jpub/verify/*.py)
 COMMON  := $(shell find source -type f) pyproject.toml build.py \
-           $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) \
+           $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) $(wildcard jpub/crossref/*.py) \
            jpub/editions/__init__.py jpub/editions/fragments.py jpub/editions/columns.py
 PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf/*.py) $(wildcard templates/pdf/*)
 DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx/*.py) $(wildcard templates/docx/*)

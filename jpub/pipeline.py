@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import blocks, checks, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
+from jpub import blocks, checks, crossref, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic, sort
@@ -110,8 +110,9 @@ def guard(draft: Draft) -> list[Diagnostic]:
 
 def parse(draft: Draft) -> Publication:
     """pandoc reads each distinct rendering once; editions whose renderings agree share the parse. The
-    raw-HTML policy is applied here, so no edition can receive what it forbids."""
-    parsed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = {}
+    raw-HTML policy is applied here, so no edition can receive what it forbids; figures and tables are
+    numbered and references resolved here, so every edition shows the same numbers."""
+    parsed: dict[str, tuple[str, tuple[Diagnostic, ...], crossref.Crossrefs]] = {}
     documents = {}
     for fmt, rendered in draft.renderings.items():
         if rendered.text not in parsed:
@@ -119,10 +120,11 @@ def parse(draft: Draft) -> Publication:
             tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
             pandoc_ast.assign_ids(tree["blocks"])
             tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
-            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
-        tree_json, notes = parsed[rendered.text]
+            tree["blocks"], crossrefs = crossref.apply(tree["blocks"], draft.settings)
+            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes), crossrefs)
+        tree_json, notes, crossrefs = parsed[rendered.text]
         body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
-        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes)
+        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes, crossrefs)
     return Publication(draft.source, draft.settings, draft.meta, draft.variables, MappingProxyType(documents))
 
 

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jpub import item_numbers
+from jpub.crossref import scheme
 from jpub.errors import DocumentError
 
 SEVERITIES = ("off", "warning", "error")
@@ -31,6 +32,10 @@ class Settings:
     docx_header: bool = True  # running header with the title in the Word edition
     column_numbering: str = "none"  # how ::: column boxes are numbered (COLUMN_NUMBERING)
     pdf_link_urls: str = "footnote"  # paper cannot be clicked: a link's URL as a footnote, after its text, or not
+    figure_number: str = ""  # numbering scheme of figures (図{chapter}-{n}); "" = numbers written by hand
+    table_number: str = ""  # of tables; the same text as figure_number makes one series (図表)
+    list_of_figures: bool = False  # a 図表目次 after the 目次
+    pdf_reference_page: bool = False  # print edition: a reference says its target's page (図1-2（p.5）)
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
 
@@ -62,6 +67,11 @@ def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1, yaml_t
             hint = f"{close[0]} のことですか？ " if close else ""
             raise DocumentError.at(path, at, f"publish: に不明なキー {key!r} があります（{hint}有効なキー: {valid}）", "settings")
         values[name] = _validate(name, value, path, at)
+    figures, tables = values.get("figure_number", ""), values.get("table_number", "")
+    if figures and tables and figures != tables and scheme.parse(figures).label == scheme.parse(tables).label:
+        label = scheme.parse(figures).label
+        message = f"figure-number と table-number が同じ見出し語「{label}」の別々の番号列です（同じ書式で 1 つの番号列にするか、見出し語を分けてください）"
+        raise DocumentError.at(path, _line_of("table-number", yaml_text, line), message, "settings")
     return Settings(**values)
 
 
@@ -89,6 +99,11 @@ def _validate(name: str, value: Any, path: str, line: int) -> Any:
             raise DocumentError.at(path, line, f"{key.replace('_', '-')} は {', '.join(allowed)} のいずれかです（{value!r}）", "settings")
     if name == "toc_depth" and (type(value) is not int or not 1 <= value <= 6):
         raise DocumentError.at(path, line, f"toc-depth は 1 から 6 の整数で書いてください（{value!r}）", "settings")
+    if name in ("figure_number", "table_number") and isinstance(value, str) and value:
+        try:
+            scheme.parse(value)
+        except scheme.SchemeError as exc:
+            raise DocumentError.at(path, line, f"publish.{name.replace('_', '-')} の書式 {value!r}: {exc}", "settings") from None
     if type(value) is not type(default):
         raise DocumentError.at(path, line, f"publish.{name.replace('_', '-')} は {type(default).__name__} で書いてください（{value!r}）", "settings")
     return value

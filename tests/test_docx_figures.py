@@ -97,7 +97,7 @@ def test_boxes_are_styles_with_one_border_and_shading(figures):
 
 def test_table_notes_are_kept_with_their_table(figures):
     table = _table(figures, "表1-3-1")
-    notes = list(table.itersiblings())[:2]
+    notes = [p for p in table.itersiblings() if p.tag == w("p")][:2]  # bookmark ends may stand between
     assert [style_of(p) for p in notes] == ["TableNote", "TableNote"]
     last_row = table.findall(w("tr"))[-1]
     assert all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in last_row.iter(w("p")))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from jpub.checks import artefacts, contents, dates, items, koyobun, markup, prepare, structure, template, text
+from jpub.checks import artefacts, contents, dates, figures, items, koyobun, markup, prepare, references, structure, template, text
 from jpub.checks.model import Finding, Place, Rule
 from jpub.checks.placing import SourceFile
 from jpub.checks.view import Doc
@@ -60,6 +60,12 @@ RULES: tuple[Rule, ...] = (
     Rule("punctuation-mix", "warning", "公用文", "読点（、，）・句点（。．）の混在", koyobun.punctuation_mix),
     Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%、コメントにならない {# #}", template.leftover),
     Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
+    Rule("ref-unknown", "error", "図表と参照", "参照（[@fig:id]、@tbl-id）の id を持つ図・表がない", references.reference_unknown),
+    Rule("link-unknown", "error", "図表と参照", "文書内リンク（#…）の行き先の id がない", references.link_unknown),
+    Rule("id-duplicate", "error", "図表と参照", "同じ id が 2 回以上ある、または見出しに自動で付く id と同じ", references.id_duplicate),
+    Rule("figure-unreferenced", "warning", "図表と参照", "id か番号のある図・表が本文から参照されていない", figures.unreferenced),
+    Rule("figure-number", "error", "図表と参照", "手書きの図表番号の飛び・重複・章との不一致、書式で付けられない番号、自動の番号との二重", figures.number),
+    Rule("figure-alt", "warning", "図表と参照", "代替テキストのない画像（JIS X 8341-3）", figures.alt),
     Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
     Rule("heading-space", "error", "マークアップ", "# の後に空白のない見出し（##第6章 は見出しにならない）", markup.heading_space),
     Rule("heading-blank", "error", "マークアップ", "段落や箇条書きの直後の見出し（空行がなく見出しにならない）", markup.heading_blank),

@@ -41,6 +41,7 @@ def docs(pub: Publication) -> tuple[view.Doc, ...]:
             paragraphs,
             runs,
             ladder,
+            (pub.settings.figure_number, pub.settings.table_number),
         )
         for formats, files, lines, placed, paragraphs in prepared
     )

@@ -77,6 +77,7 @@ class Doc:
     units: tuple[Unit, ...]
     literal_runs: Mapping[str, tuple[str, ...]]  # unit text → Str nodes pandoc left with ** or __
     ladder: tuple[str, ...] = ()  # the document's own order of item numbers (publish: numbering)
+    schemes: tuple[str, str] = ("", "")  # publish: figure-number and table-number ("" = written by hand)
 
     def at(self, index: int, column: int, needle: str | None = None) -> Place:
         """Where a 0-based position in a rendered line was written (1-based line and column)."""

@@ -1,8 +1,9 @@
 """Reading the built editions back and confirming each agrees with its own rendering of the source.
 
 For every edition: the headings (text, level, order), every paragraph, list item and table cell (compared
-with all whitespace removed, NFKC), the notes' text, and the contents (PDF 目次 pages, the DOCX TOC field's
-cached entries, the HTML <nav> links). Differences are diagnostics naming the edition's file; any error exits 1.
+with all whitespace removed, NFKC), the notes' text, the contents (PDF 目次 pages, the DOCX TOC field's
+cached entries, the HTML <nav> links), and the numbered figures and tables: captions with their numbers, the
+references' text and targets (and pages, in print), the 図表目次. Differences are diagnostics naming the edition's file; any error exits 1.
 
 A text that calls a note is compared as its pieces before and after each call, in order: the editions put
 the call's number into the text (the PDF, the HTML) or not (Word), and the number is not the source's.
@@ -53,6 +54,7 @@ def verify_edition(fmt: str, path: Path, want: Expected, src_display: str, *, ma
             if want.notes:
                 compare_texts(report, want.notes, reader.notes(path), "注の本文")
             reader.toc(report, path, want)
+            reader.figures(report, path, want)
         if extra:
             report.found.extend(reader.extra(path, want))
     except UNREADABLE as exc:

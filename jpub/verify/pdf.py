@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from jpub.verify.expectations import Expected
 
 TOC_TITLE = "目次"
+FIGURE_LIST_TITLE = "図表目次"  # jpub.editions.figure_list.TITLE: the 目次 ends where it starts
 _XHTML = {"x": "http://www.w3.org/1999/xhtml"}
 
 
@@ -157,16 +158,22 @@ def pdf_outline(path: Path) -> list[ReadHeading]:
     return found
 
 
+def body_start_page(path: Path) -> int:
+    """The page (1-based) of the first bookmark: where the front (cover, 目次, 図表目次) ends."""
+    reader = open_pdf(path)
+    first = next((item for item in reader.outline if not isinstance(item, list)), None)
+    return reader.get_destination_page_number(first) + 1 if first is not None else 1
+
+
 def toc_text(path: Path) -> str | None:
-    """The text of the 目次 pages: from the page that starts with 目次 to the page before the first bookmark."""
+    """The text of the 目次 pages: from the page that starts with 目次 to the 図表目次 or the first bookmark's page."""
     texts = page_texts(path)
     start = next((i for i, t in enumerate(texts) if normalise(t).startswith(TOC_TITLE)), None)
     if start is None:
         return None
-    reader = open_pdf(path)
-    first = next((item for item in reader.outline if not isinstance(item, list)), None)
-    end = reader.get_destination_page_number(first) if first is not None else start + 1
-    return "\n".join(texts[start : max(end, start + 1)])
+    end = body_start_page(path) - 1 if open_pdf(path).outline else start + 1
+    figures = next((i for i, t in enumerate(texts) if i > start and normalise(t).startswith(FIGURE_LIST_TITLE)), end)
+    return "\n".join(texts[start : max(min(end, figures), start + 1)])
 
 
 _TOC_FURNITURE = re.compile(r"^[\s.\d・…‥·\-–—目次]*$")
@@ -205,4 +212,6 @@ def post_build(path: Path, want: Expected) -> list[Diagnostic]:
 
 
 def reader() -> EditionReader:
-    return EditionReader(headings=pdf_outline, text=body_text, toc=compare_toc, notes=pdf_text, extra=post_build)
+    from jpub.verify.pdf_figures import compare_figures
+
+    return EditionReader(headings=pdf_outline, text=body_text, toc=compare_toc, notes=pdf_text, extra=post_build, figures=compare_figures)

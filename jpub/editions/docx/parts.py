@@ -10,6 +10,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from jpub.editions.docx import sections
+from jpub.editions.docx.fields import caption_descriptions
 from jpub.editions.docx.reference import restyle
 from jpub.editions.docx.styles import Fonts, chars, data, el, w
 from jpub.editions.docx.tables import fit_table
@@ -135,18 +136,23 @@ def _set_break(paragraph: etree._Element, on: bool) -> None:
 
 
 def _toc_end(body: etree._Element) -> etree._Element | None:
-    """The paragraph where the TOC field ends."""
-    depth, started = 0, False
-    for paragraph in body.iter(w("p")):
+    """The paragraph where the front's last TOC field ends: the 目次's, or that of the 図表目次 after it."""
+    depth, in_toc, end = 0, False, None
+    for paragraph in body.iterchildren(w("p")):
+        was_in = in_toc
         for node in paragraph.iter(w("fldChar"), w("instrText")):
             if node.tag == w("instrText"):
-                started = started or (node.text or "").strip().startswith("TOC ")
+                in_toc = in_toc or (depth == 1 and (node.text or "").strip().startswith("TOC "))
                 continue
-            kind = node.get(w("fldCharType"))
-            depth += {"begin": 1, "end": -1}.get(kind, 0)
-            if started and depth == 0:
-                return paragraph
-    return None
+            depth += {"begin": 1, "end": -1}.get(node.get(w("fldCharType")), 0)
+            if in_toc and depth == 0:
+                in_toc, end = False, paragraph
+        if end is not None and end is not paragraph and not (was_in or in_toc) and _style_of(paragraph) not in _FRONT_HEADINGS:
+            return end
+    return end
+
+
+_FRONT_HEADINGS = ("TOCHeading", "FigureListHeading")  # the 図表目次's title and series titles, between TOC fields
 
 
 def _next_block(node: etree._Element) -> etree._Element | None:
@@ -169,6 +175,7 @@ def document(root: etree._Element, pub: Publication) -> None:
     sections.complete(body)
     placed = list(sections.blocks_with_orientation(body))  # held, so each element keeps its proxy (and id)
     landscape = {id(block): turned for block, turned in placed}
+    caption_descriptions(body)
     for table in list(body.iter(w("tbl"))):
         top = next((a for a in [table, *table.iterancestors()] if a.getparent() is body), table)
         fit_table(table, sections.text_width_twips(landscape.get(id(top), False)))

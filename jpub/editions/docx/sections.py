@@ -88,15 +88,26 @@ def _keep_next(paragraph: etree._Element) -> None:
             properties.insert(0, el("keepNext"))
 
 
+_MARKERS = frozenset({w("bookmarkStart"), w("bookmarkEnd"), w("proofErr"), w("permStart"), w("permEnd")})
+
+
+def _next_content(node: etree._Element) -> etree._Element | None:
+    """The next sibling that is not a marker (a caption's bookmark may end right after its table)."""
+    following = node.getnext()
+    while following is not None and following.tag in _MARKERS:
+        following = following.getnext()
+    return following
+
+
 def keep_with_notes(body: etree._Element) -> None:
     """A table's last row kept with the notes under it (表の注), and the notes with each other, so they never
     start the next page apart from the table."""
     for table in body.iter(w("tbl")):
         notes = []
-        following = table.getnext()
+        following = _next_content(table)
         while _style(following) == "TableNote":
             notes.append(following)
-            following = following.getnext()
+            following = _next_content(following)
         if not notes:
             continue
         rows = table.findall(w("tr"))

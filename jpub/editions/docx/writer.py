@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from jpub import pandoc
-from jpub.editions.docx import front, package, parts, pictures, reference
+from jpub.editions.docx import fields, front, package, parts, pictures, reference
 from jpub.editions.docx.body import Styled, colour_style, styled_blocks
 from jpub.images import Embedder, embed
 from jpub.publication import Publication
@@ -25,6 +25,7 @@ def render(pub: Publication) -> bytes:
     body["blocks"] = embed(body["blocks"], Embedder(pub.source.path.parent, document.rendered, pub.source.display, faces))
     found = Styled()
     body["blocks"] = styled_blocks(body["blocks"], found)
+    body["blocks"] = fields.with_fields(body["blocks"], document.crossrefs.by_id())
     tree = {**body, "meta": {}, "blocks": front.front(pub, cover["blocks"]) + body["blocks"]}
     with tempfile.TemporaryDirectory(prefix="jpub-docx-") as tmp:
         reference_doc = Path(tmp) / "reference.docx"

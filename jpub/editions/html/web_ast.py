@@ -84,13 +84,15 @@ def table_semantics(table: Block, number: int, context: str) -> None:
                 if row[1]:
                     _add_attr(row[1][0], "scope", "row")
     if not caption[1]:
-        label = f"表{number}" + (f"（{context}）" if context else "")
+        label = f"表{number or ''}" + (f"（{context}）" if context else "")
         hidden = {"t": "Span", "c": [["", ["auto-caption"], []], [{"t": "Str", "c": label}]]}
         caption[1] = [{"t": "Plain", "c": [hidden]}]
 
 
-def add_table_semantics(blocks: list[Block]) -> None:
-    """Number the tables in document order; each caption names the last numbered heading before it."""
+def add_table_semantics(blocks: list[Block], numbered: bool = False) -> None:
+    """Number the tables in document order; each caption names the last numbered heading before it. When the
+    document numbers its tables itself (``numbered``), a caption made here says 表 without a number: 表2 could be
+    another table's real number."""
     context, number = "", 0
     for block in walk_blocks(blocks):
         if block["t"] == "Header":
@@ -99,7 +101,7 @@ def add_table_semantics(blocks: list[Block]) -> None:
                 context = text
         elif block["t"] == "Table":
             number += 1
-            table_semantics(block, number, context)
+            table_semantics(block, 0 if numbered else number, context)
 
 
 def _caption_text(table: Block) -> str:
@@ -170,8 +172,8 @@ def with_colours(node: Any) -> Any:
     return rebuild(node, _coloured)
 
 
-def for_web(blocks: list[Block]) -> list[Block]:
+def for_web(blocks: list[Block], numbered_tables: bool = False) -> list[Block]:
     """The body as the web edition writes it (the shared AST is left as it was)."""
-    add_table_semantics(blocks)
+    add_table_semantics(blocks, numbered_tables)
     label_boxes(blocks)
     return with_permalinks(with_scroll_regions(with_colours(blocks)))

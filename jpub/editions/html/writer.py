@@ -7,6 +7,7 @@ import json
 import re
 
 from jpub import page_templates
+from jpub.editions import figure_list
 from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from jpub.editions.html.web_ast import for_web
 from jpub.images import Embedder, embed
@@ -28,7 +29,8 @@ def web_document(pub: Publication) -> Document:
     document = pub.documents["html"]
     tree = document.ast()
     embedder = Embedder(pub.source.path.parent, document.rendered, pub.source.display, FIGURE_FACES)
-    tree["blocks"] = for_web(embed(tree["blocks"], embedder))
+    numbered_tables = any(target.kind == "table" and target.number for target in document.figures)
+    tree["blocks"] = for_web(embed(tree["blocks"], embedder), numbered_tables)
     return dataclasses.replace(document, ast_json=json.dumps(tree, ensure_ascii=False))
 
 
@@ -52,6 +54,7 @@ def render(pub: Publication) -> bytes:
         body=glue_permalinks(fragments.body),
         toc=toc_tree(document.headings, toc_depth(pub.settings.toc_depth, document.headings, "html")),
         overview=toc_tree(document.headings, chapters),
+        figure_lists=figure_list.wanted(pub, "html"),
         css=page_templates.read("html/web.css"),
     )
     return page.encode("utf-8")

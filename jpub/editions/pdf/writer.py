@@ -13,6 +13,7 @@ import lxml.html
 from weasyprint import CSS, HTML
 
 from jpub import page_templates
+from jpub.editions import figure_list
 from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from jpub.editions.pdf import pydyf_patch
 from jpub.editions.pdf.layout import GRID, HEADINGS, LANDSCAPE_GRID, heading_role
@@ -104,6 +105,7 @@ def print_html(pub: Publication) -> str:
         cover_fit=cover_fit(fragments.cover),
         body=fragments.body,
         toc=toc_tree(headings, depth),
+        figure_lists=figure_list.wanted(pub, "pdf"),
         title_phrases=_display(pub.meta.title),
         subtitle_phrases=_display(pub.meta.subtitle),
     )
