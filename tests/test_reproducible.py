@@ -96,8 +96,10 @@ def two_builds(request, tmp_path_factory) -> tuple[Path, Path]:
     epoch = EPOCHS[request.param]
     first = tmp_path_factory.mktemp(f"first-{request.param}")
     second = tmp_path_factory.mktemp(f"second-{request.param}-elsewhere") / "nested"
+    began = int(time.time())
     build_in_process(first, epoch)
-    time.sleep(1.1)  # a clock read with one-second resolution must still differ between the two builds
+    while int(time.time()) == began:  # a clock read with one-second resolution must still differ between the two builds
+        time.sleep(0.01)
     build_in_process(second, epoch)
     return first, second
 
