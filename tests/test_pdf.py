@@ -15,7 +15,7 @@ from jpub.cli import main
 from jpub.editions.pdf.typography import phrases
 from jpub.verify import pdf_checks
 
-from .conftest import DEFAULT_SOURCE, need_client, which
+from .conftest import DEFAULT_SOURCE, need_system
 
 MM = 72 / 25.4
 
@@ -25,7 +25,7 @@ def _pdf(build_dir: Path) -> Path:
 
 
 def _page_texts(pdf: Path) -> list[str]:
-    need_client("pdftotext", bool(which("pdftotext")), "the print edition's text is read back with poppler")
+    need_system("pdftotext")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     return text.split("\f")[: len(PdfReader(str(pdf)).pages)]
 
@@ -163,7 +163,7 @@ def test_text_reads_back_as_the_source_text(seed_build):
 
 def test_full_width_lines_fill_the_measure(tmp_path):
     """A line of full-width text broken only by the measure is exactly 40 characters of 10.5 pt."""
-    need_client("pdftotext", bool(which("pdftotext")), "line boxes are read back with poppler")
+    need_system("pdftotext")
     source = _write(tmp_path, "# 第1章 版面\n\n" + "あいうえおかきくけこ" * 12 + "\n")
     out = subprocess.run(["pdftotext", "-bbox-layout", str(_build(tmp_path, source=source)), "-"], capture_output=True, check=True).stdout.decode()
     lines = re.findall(r'<line xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>\s*<word[^>]*>([あ-こ]+)</word>', out)
@@ -297,14 +297,14 @@ def _line_widths(pdf: Path) -> dict[str, float]:
 
 
 def test_consecutive_punctuation_is_set_in_one_and_a_half_em(tmp_path):
-    need_client("pdftotext", bool(which("pdftotext")), "line boxes are read back with poppler")
+    need_system("pdftotext")
     widths = _line_widths(_build(tmp_path, source=_write(tmp_path, "# 第1章 約物\n\n「あ」「い」\n\n「あ」と「い」\n")))
     assert widths["「あ」と「い」"] == pytest.approx(7 * 10.5, abs=0.05)
     assert widths["「あ」「い」"] == pytest.approx(5.5 * 10.5, abs=0.05)  # 」「 takes 1.5 em, not 2
 
 
 def test_latin_runs_get_a_small_gap_from_kana_and_kanji(tmp_path):
-    need_client("pdftotext", bool(which("pdftotext")), "line boxes are read back with poppler")
+    need_system("pdftotext")
     widths = _line_widths(_build(tmp_path, source=_write(tmp_path, "# 第1章 和欧間\n\nあいAIうえ\n\nAIあいうえ\n")))
     both, one = widths["あいAIうえ"], widths["AIあいうえ"]
     assert both - one == pytest.approx(0.08 * 10.5, abs=0.05)  # a gap on each side against one

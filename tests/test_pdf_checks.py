@@ -13,14 +13,14 @@ from jpub.pandoc_ast import Heading
 from jpub.verify import pdf_checks
 from jpub.verify.pdf_checks import Line
 
-from .conftest import DEFAULT_SOURCE, FIXTURES, need_client, which
+from .conftest import DEFAULT_SOURCE, FIXTURES, need_system
 
 FAMILIES = ("Noto Serif CJK JP", "Noto Sans CJK JP")
 
 
 @pytest.fixture(autouse=True)
 def _poppler():
-    need_client("pdftotext", bool(which("pdftotext")), "the PDF checks read lines with poppler")
+    need_system("pdftotext")
 
 
 def _weasy(tmp_path: Path, body: str, css: str = "") -> Path:

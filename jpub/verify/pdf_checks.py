@@ -197,12 +197,14 @@ def text(pdf: Path | str, extracted: str) -> list[Diagnostic]:
 
 # ---- all of them ------------------------------------------------------------------------------------
 
+NO_PDFTOTEXT = "pdftotext（poppler-utils）がないため禁則と本文テキストを確かめられません（apt-get install poppler-utils）"
+
 
 def check(pdf: Path, headings: Sequence[HeadingLike], families: Iterable[str]) -> list[Diagnostic]:
-    """Every check on one built PDF. Without poppler's pdftotext the text checks report that instead."""
+    """Every check on one built PDF. Without poppler's pdftotext the text checks cannot run: that is an error."""
     families = list(families)
     found = bookmarks(pdf, read_outline(pdf), headings) + fonts(pdf, read_fonts(pdf), families)
     if shutil.which("pdftotext") is None:
-        return found + [_diagnostic(pdf, "pdf-line-start", "pdftotext（poppler-utils）がないため禁則と本文テキストを確かめられません", "warning")]
+        return found + [_diagnostic(pdf, "pdf-tools", NO_PDFTOTEXT)]
     lines = read_lines(pdf)
     return found + line_start(pdf, lines) + line_end(pdf, lines) + text(pdf, read_text(pdf))
