@@ -7,12 +7,17 @@ import tempfile
 from pathlib import Path
 
 from jpub import pandoc
-from jpub.editions.docx import front, package, parts, reference, tables
+from jpub.editions.docx import front, package, parts, reference, styles, tables
 from jpub.images import Embedder, embed
 from jpub.publication import Publication
 
 
 def render(pub: Publication) -> bytes:
+    with styles.definitions_for(pub.source.path.parent):
+        return _render(pub)
+
+
+def _render(pub: Publication) -> bytes:
     document = pub.documents["docx"]
     cover, body = document.parts()
     # images go in as data: URIs, so pandoc's sandbox needs no file of the source tree

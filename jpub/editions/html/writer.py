@@ -37,14 +37,16 @@ def render(pub: Publication) -> bytes:
     document = pub.documents["html"]
     fragments = html_fragments(web_document(pub))
     chapters = chapter_level(document.headings)
+    folder = pub.source.path.parent
     page = page_templates.render(
         "html/page.html.j2",
+        folder,
         meta=pub.meta,
         csp=CONTENT_SECURITY_POLICY,
         cover=fragments.cover,
         body=glue_permalinks(fragments.body),
         toc=toc_tree(document.headings, toc_depth(pub.settings.toc_depth, document.headings, "html")),
         overview=toc_tree(document.headings, chapters),
-        css=page_templates.read("html/web.css"),
+        css=page_templates.read("html/web.css", folder),
     )
     return page.encode("utf-8")
