@@ -1,23 +1,9 @@
 #!/usr/bin/env python3
-"""Build the editions: python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]."""
+"""Build the editions: python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR].
 
-import atexit
-import os
-import sys
+The same command as ``jpub`` once the package is installed (``pip install .``); the Makefile runs this one."""
 
-from jpub.cli import main
+from jpub.__main__ import run
 
 if __name__ == "__main__":
-    status = main()
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        sys.exit(status)  # under a profiler or coverage: a normal exit, so they can write what they measured
-    # The outputs are written and closed. Leave without the interpreter's tear-down, which frees the laid-out
-    # document object by object: a third of a second at 10 times the seed, for nothing. Exit handlers
-    # (logging's flush, temporary folders' clean-up) still run.
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except OSError:  # a reader that went away (build.py check | head) is no error of the build's
-            pass
-    os._exit(status)
+    run()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from jpub import checks, diagnostics, forked, gcpause, limits, preflight, publication, source_template
+from jpub import checks, diagnostics, forked, gcpause, limits, preflight, publication, source_folder, source_template
 from jpub.errors import DocumentError
 from jpub.outputs import write_atomically
 from jpub.source_template import FORMATS
@@ -29,10 +29,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def program() -> str:
+    """What the user typed: build.py in this repository, else the installed jpub (or python -m jpub)."""
+    return "build.py" if Path(sys.argv[0]).name == "build.py" else "jpub"
+
+
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="build.py", description="Build the PDF, Word and HTML editions of a Japanese document from one Markdown source.")
-    p.add_argument("targets", nargs="*", metavar="target", help=f"any of {', '.join(TARGETS)}; none means pdf docx html")
-    p.add_argument("--source", type=Path, help="the Markdown source (default: the one .md file in source/)")
+    p = _Parser(prog=program(), description="Build the PDF, Word and HTML editions of a Japanese document from one Markdown source.")
+    p.add_argument("targets", nargs="*", metavar="target", help=f"any of {', '.join(TARGETS)}; none means pdf docx html ('new DIR' starts a project)")
+    p.add_argument("--source", type=Path, help="the Markdown source (default: every document in source/, one after another)")
     p.add_argument("--out", type=Path, default=Path("output"), help="output directory (default: output/)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="diagnostics format for check")
     p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none"), help="PDF standard to follow (default pdf/ua-1)")
@@ -43,12 +48,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def default_source() -> Path:
-    candidates = sorted(SOURCE_DIR.glob("*.md"))
-    if len(candidates) != 1:
-        found = ", ".join(str(c) for c in candidates) or "なし"
-        where = SOURCE_DIR.resolve()
-        raise UsageError(f"{where}/ 直下の .md ファイルは 1 つのはずが {len(candidates)} 個です（{found}）。--source で指定してください")
-    return candidates[0]
+    found = source_folder.documents(SOURCE_DIR)
+    if not found:
+        raise UsageError(f"{SOURCE_DIR.resolve()}/ に文書（.md ファイル）がありません。--source で指定するか、{program()} new DIR で始めてください")
+    return found[0]
 
 
 def _log(message: str) -> None:
@@ -91,7 +94,7 @@ def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagn
     stopped = bool(found)
 
     def checked() -> list[diagnostics.Diagnostic]:
-        more = [] if stopped else checks.run(src, renderings, settings)
+        more = [] if stopped else checks.run(src, renderings, settings) + source_folder.included_documents(src)
         if pdf:
             more += preflight.check_pdf(settings, src.display, source_template.front_key_line(src, "publish"))
         return more
@@ -109,13 +112,15 @@ def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagn
 
 
 def report(found: list[diagnostics.Diagnostic], args: argparse.Namespace, targets: list[str]) -> None:
-    """check prints to stdout (text or JSON) and a count on stderr; a build prints its diagnostics on stderr."""
+    """check prints to stdout (text or JSON) and a count on stderr; a build prints its diagnostics on stderr.
+    --quiet: errors only."""
+    shown = [d for d in found if d.severity == "error"] if args.quiet else found
     if "check" in targets:
-        sys.stdout.write(diagnostics.as_json(found) if args.format == "json" else diagnostics.as_text(found))
+        sys.stdout.write(diagnostics.as_json(shown) if args.format == "json" else diagnostics.as_text(shown))
         errors = sum(d.severity == "error" for d in found)
-        _log(f"check: エラー {errors} 件、警告 {len(found) - errors} 件")
+        if not args.quiet:
+            _log(f"check: エラー {errors} 件、警告 {len(found) - errors} 件")
     else:
-        shown = [d for d in found if d.severity == "error"] if args.quiet else found
         sys.stderr.write(diagnostics.as_text(shown))
 
 
@@ -137,15 +142,15 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
         if weasyprint_ready is not None:
             weasyprint_ready.wait()
         pub = publication.Publication(src, settings, meta, variables, {f: documents[f] for f in editions})
-        publish(pub, args.out)
+        publish(pub, args.out, args.quiet)
     if "verify" in targets:
         from jpub import verify
 
-        return verify.run(source, args.out)
+        return verify.run(source, args.out, args.quiet)
     return 0
 
 
-def publish(pub: publication.Publication, out: Path) -> None:
+def publish(pub: publication.Publication, out: Path, quiet: bool = False) -> None:
     """Render every edition, then write them all (a failure leaves earlier outputs as they were)."""
     from jpub.editions import EDITIONS
 
@@ -153,7 +158,8 @@ def publish(pub: publication.Publication, out: Path) -> None:
     for name, (data, seconds) in outputs.items():
         target = out / f"{pub.source.path.stem}{EDITIONS[name].suffix}"
         write_atomically(target, data)
-        _log(f"{name:<5} {target}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
+        if not quiet:
+            _log(f"{name:<5} {target}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
 
 
 def render_editions(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:
@@ -190,6 +196,11 @@ def _in_threads(pub: publication.Publication, editions: list[str]) -> dict[str, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["new"]:
+        from jpub import scaffold
+
+        return scaffold.main(argv[1:])
     args = None
     try:
         args = parser().parse_args(argv)
@@ -197,10 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             raise UsageError(f"不明なターゲット: {', '.join(unknown)}（有効: {', '.join(TARGETS)}）")
         targets = list(args.targets) or list(FORMATS)
+        several = source_folder.documents(SOURCE_DIR) if args.source is None else []
+        if len(several) > 1:  # every document of source/, each as if named with --source
+            json_check = "check" in targets and args.format == "json"
+            return source_folder.each(several, lambda source: main([*argv, "--source", str(source)]), args.quiet, json_check)
         return build(args, targets)
     except UsageError as exc:
-        _log(f"build.py: 使い方の誤り: {exc}")
-        _log("build.py --help で使い方を表示します")
+        _log(f"{program()}: 使い方の誤り: {exc}")
+        _log(f"{program()} --help で使い方を表示します")
         return 2
     except DocumentError as exc:
         if args is not None and args.debug:
@@ -213,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _log(KEPT)
         return 1
     except KeyboardInterrupt:
-        _log("build.py: 中断しました（既存の出力はそのままです）")
+        _log(f"{program()}: 中断しました（既存の出力はそのままです）")
         return 130
     except RecursionError:
         if args is not None and args.debug:

@@ -5,6 +5,7 @@ missing=()
 fc-list ':lang=ja' family 2>/dev/null | grep -q 'Noto Serif CJK JP' || missing+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
   echo "installing: ${missing[*]}" >&2

@@ -291,11 +291,12 @@ def verify(source: Path, out: Path, formats: tuple[str, ...] = FORMATS) -> list[
     return [d for fmt in formats for d in by_format.get(fmt, [])]
 
 
-def run(source: Path, out: Path) -> int:
+def run(source: Path, out: Path, quiet: bool = False) -> int:
     found = verify(source, out)
-    sys.stdout.write(diagnostics.as_text(found))
+    sys.stdout.write(diagnostics.as_text([d for d in found if d.severity == "error"] if quiet else found))
     if diagnostics.has_errors(found):
         print(f"verify: {len(found)} 件の食い違いがあります", file=sys.stderr)
         return 1
-    print(f"verify: {', '.join(str(out / (source.stem + EDITIONS[f].suffix)) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
+    if not quiet:
+        print(f"verify: {', '.join(str(out / (source.stem + EDITIONS[f].suffix)) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
     return 0
