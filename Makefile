@@ -104,7 +104,7 @@ constraints:
 	python3 -m venv .constraints-venv
 	.constraints-venv/bin/pip install --quiet '.[test,bench]'
 	{ echo "# Exact versions make installs (pip install -c constraints.txt). Renew with: make constraints"; \
-	  .constraints-venv/bin/pip freeze --exclude jpub; } > constraints.txt
+	  .constraints-venv/bin/pip freeze --all --exclude jpub --exclude pip; } > constraints.txt
 	rm -rf .constraints-venv
 
 clean:
