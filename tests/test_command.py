@@ -14,7 +14,7 @@ from jpub import cli, preflight
 from jpub.settings import Settings
 from jpub.verify import pdf_checks
 
-from .conftest import DEFAULT_SOURCE, ROOT
+from .conftest import ROOT
 
 DOC = "---\ntitle: T\ndate: 2025-04-01\n---\n# 第1章 概要\n\n本文。\n"
 RULES_DOC = ROOT / "docs" / "rules.md"
@@ -26,15 +26,14 @@ def source(tmp_path: Path, text: str = DOC) -> Path:
     return path
 
 
-def test_quiet_prints_nothing_when_all_is_well(tmp_path, capsys, seed_build):
+def test_quiet_prints_nothing_when_all_is_well(tmp_path, capsys):
     """--quiet prints errors only: no progress line per edition, no warning, no verify or check summary."""
     path, out = source(tmp_path, DOC.replace("本文。", "本文\tと警告。")), str(tmp_path / "out")
     assert cli.main(["html", "--source", str(path), "--out", out]) == 0
     noisy = capsys.readouterr()
     assert "html  " in noisy.err and "[tab]" in noisy.err  # without --quiet: the progress line and the warning
-    assert cli.main(["html", "docx", "--quiet", "--source", str(path), "--out", out]) == 0
+    assert cli.main(["pdf", "docx", "html", "verify", "--quiet", "--source", str(path), "--out", out]) == 0
     assert cli.main(["check", "--quiet", "--source", str(path)]) == 0
-    assert cli.main(["verify", "--quiet", "--source", str(DEFAULT_SOURCE), "--out", str(seed_build)]) == 0
     quiet = capsys.readouterr()
     assert quiet.out == "" and quiet.err == ""
 
@@ -59,6 +58,7 @@ def test_without_pdftotext_a_pdf_is_not_built(tmp_path, capsys, monkeypatch):
     assert [d.rule for d in preflight.check_pdf(Settings(), "doc.md", 1)] == ["pdf-tools"]
 
 
+@pytest.mark.slow
 def test_without_pdftotext_verify_is_an_error_not_a_skipped_check(seed_build, monkeypatch):
     real = shutil.which
     monkeypatch.setattr(pdf_checks.shutil, "which", lambda name, *a, **k: None if name == "pdftotext" else real(name, *a, **k))
@@ -66,16 +66,18 @@ def test_without_pdftotext_verify_is_an_error_not_a_skipped_check(seed_build, mo
     assert [(d.severity, d.rule) for d in found if d.rule == "pdf-tools"] == [("error", "pdf-tools")]
 
 
-@pytest.mark.parametrize(
-    ("command", "prog"),
-    [([sys.executable, "build.py"], "build.py"), ([sys.executable, "-m", "jpub"], "jpub")],
-)
+@pytest.mark.parametrize(("command", "prog"), [([sys.executable, "build.py"], "build.py"), ([sys.executable, "-m", "jpub"], "jpub")])
 def test_build_py_and_python_m_jpub_are_one_command(command, prog):
     shown = subprocess.run([*command, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert shown.startswith(f"usage: {prog} [-h] [--source SOURCE]")
     assert "--pdf-variant" in shown and "--crop-marks" in shown and "'new DIR'" in shown
-    wrong = subprocess.run([*command, "publish"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
-    assert wrong.returncode == 2 and f"{prog}: 使い方の誤り: 不明なターゲット: publish" in wrong.stderr
+
+
+@pytest.mark.parametrize(("argv0", "prog"), [("/repo/build.py", "build.py"), ("/venv/bin/jpub", "jpub"), ("/site/jpub/__main__.py", "jpub")])
+def test_messages_name_the_command_the_user_typed(monkeypatch, capsys, argv0, prog):
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert cli.main(["publish"]) == 2
+    assert f"{prog}: 使い方の誤り: 不明なターゲット: publish" in capsys.readouterr().err
 
 
 def test_every_diagnostic_of_a_project_is_in_the_rules_doc():
