@@ -197,8 +197,8 @@ def test_from_the_wheel_a_new_project_builds_checks_and_verifies_with_its_makefi
     (wheel,) = (tmp_path / "wheel").glob("jpub-*.whl")
     site = tmp_path / "site"
     shutil.unpack_archive(wheel, site, "zip")
-    for name in ("html/page.html.j2", "html/web.css", "pdf/page.html.j2", "pdf/print.css.j2", "docx/styles.yaml"):
-        assert (site / "jpub" / "templates" / name).read_bytes() == (ROOT / "templates" / name).read_bytes()
+    for packaged, checkout in ((site / "jpub" / "templates", ROOT / "templates"), (site / "jpub" / "scaffold_files", ROOT / "jpub" / "scaffold_files")):
+        assert files_under(packaged) == files_under(checkout)  # every file, the same bytes
     assert "jpub = jpub.__main__:run" in next(site.glob("jpub-*.dist-info/entry_points.txt")).read_text(encoding="utf-8")
 
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -221,3 +221,7 @@ def test_from_the_wheel_a_new_project_builds_checks_and_verifies_with_its_makefi
     assert "窓口での相談" in page.xpath("string(//main//table)")
     assert "件数は各年度末の集計による。" in readers.html_text(project / "output" / "報告書.html")
     assert [h.text for h in readers.pdf_outline(project / "output" / "報告書.pdf")][:1] == ["第1章 事業の概要"]
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
