@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import NoReturn
 
 FILES = "scaffold_files"
 SOURCE = "source/document.md"  # copied as source/<name>.md
@@ -24,7 +25,7 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # usage errors exit 2 with one clear line, as the build's do
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one clear line, as the build's do
         raise _UsageError(message)
 
 

@@ -68,12 +68,12 @@ def _load(path: Path, _mtime: int) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DocumentError.at(shown, mark.line + 1 if mark else 0, f"Word のスタイル定義の YAML が不正です: {exc}", "page-template") from None
-    wanted = ("defaults", "page", "bullets", "fonts", "styles", "table")
-    missing = [key for key in wanted if not isinstance(loaded, dict) or key not in loaded]
+    sections: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+    missing = [key for key in ("defaults", "page", "bullets", "fonts", "styles", "table") if key not in sections]
     if missing:
         message = f"Word のスタイル定義に {', '.join(missing)} がありません（jpub の {DEFINITIONS} を写して直してください）"
         raise DocumentError.at(shown, 0, message, "page-template")
-    return loaded
+    return sections
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
     if cached is None or cached[0] is not kids or cached[1] != len(kids):
         cached = (kids, len(kids), _ORIGINAL.fget(pdf))
         pdf.__dict__["_jpub_page_references"] = cached
-    return cached[2]
+    references: tuple[bytes, ...] = cached[2]
+    return references
 
 
 def install() -> bool:
