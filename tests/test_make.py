@@ -198,6 +198,28 @@ def test_system_setup_without_root_prints_the_exact_command(tmp_path):
     assert "must not run" not in done.stdout + done.stderr
 
 
+def test_system_setup_finds_what_is_there_in_a_long_listing(tmp_path):
+    """Everything present, listed among many other lines: nothing to install (a grep that quit at the first match
+    would let the lister die of SIGPIPE and, with pipefail, call the piece missing)."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    scripts = {
+        "id": "echo 1000",
+        "fc-list": "echo 'Noto Serif CJK JP'; seq 1 200000",
+        "ldconfig": "echo 'libpango-1.0.so.0 => /x'; echo 'libharfbuzz-subset.so.0 => /x'; seq 1 200000",
+        "pdftotext": "true",
+        "apt-get": "echo apt-get must not run; exit 9",
+    }
+    for name, script in scripts.items():
+        (fake / name).write_text(f"#!/bin/sh\n{script}\n")
+        (fake / name).chmod(0o755)
+    for tool in ("bash", "grep", "sh", "seq"):
+        (fake / tool).symlink_to(shutil.which(tool))
+    env = {**os.environ, "PATH": str(fake)}
+    done = subprocess.run([str(fake / "bash"), str(ROOT / "scripts" / "system-deps.sh")], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
 # --- what an edition depends on ---------------------------------------------------------------------
 
 
