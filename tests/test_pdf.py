@@ -206,8 +206,11 @@ def test_tagged_pdf_ua_with_heading_tags_and_language(seed_build):
     assert 'pdfuaid:part="1"' in xmp
 
 
+SMALL = "# 第1章 総論\n\n本文。\n"  # for what does not depend on the document: metadata, page boxes
+
+
 def test_pdf_a_3b_variant(tmp_path):
-    reader = PdfReader(str(_build(tmp_path, "--pdf-variant", "pdf/a-3b")))
+    reader = PdfReader(str(_build(tmp_path, "--pdf-variant", "pdf/a-3b", source=_write(tmp_path, SMALL))))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="B"', xmp)
     assert "/OutputIntents" in reader.trailer["/Root"]
@@ -224,16 +227,12 @@ def test_metadata_from_the_front_matter(seed_build):
 
 def test_source_date_epoch_sets_the_dates(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
-    info = PdfReader(str(_build(tmp_path))).metadata
+    info = PdfReader(str(_build(tmp_path, source=_write(tmp_path, SMALL)))).metadata
     assert info["/CreationDate"].startswith("D:20231114221320")
 
 
-def test_two_builds_are_the_same_bytes(seed_build, tmp_path):
-    assert _build(tmp_path).read_bytes() == _pdf(seed_build).read_bytes()
-
-
 def test_crop_marks_add_bleed_around_the_a4_trim(tmp_path, seed_build):
-    page = PdfReader(str(_build(tmp_path, "--crop-marks"))).pages[0]
+    page = PdfReader(str(_build(tmp_path, "--crop-marks", source=_write(tmp_path, SMALL)))).pages[0]
     trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
     assert float(trim.width) == pytest.approx(210 * MM, abs=0.5) and float(trim.height) == pytest.approx(297 * MM, abs=0.5)
     assert float(bleed.width) - float(trim.width) == pytest.approx(6 * MM, abs=0.5)
