@@ -33,6 +33,7 @@ READERS := $(wildcard jpub/verify/*.py)
 .DELETE_ON_ERROR:
 
 all: $(patsubst %,$(OUT)/.%.verified,$(STEMS))
+	$(if $(STEMS),,@echo 'source/ holds no document: a .md file directly in it, its name not starting with _ (jpub new DIR starts a project)' >&2)
 
 # Per document ($(1)): an edition's output is out of date when it is missing or older than one of its inputs.
 # Its rule does not build it: it adds the edition to the document's list, and one build.py run then makes
