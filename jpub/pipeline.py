@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import blocks, checks, crossref, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
+from jpub import blocks, checks, crossref, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_folder, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic, sort
@@ -139,7 +139,7 @@ def prepare(path: Path, formats: Iterable[str] = FORMATS, overrides: Mapping[str
 def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
     """The rule table over every edition's rendering, what the parse noted (dropped raw HTML), and, when the
     print edition is to be built, what it needs of this machine."""
-    found = checks.run(pub)
+    found = checks.run(pub) + source_folder.included_documents(pub.source)
     found += [note for document in pub.documents.values() for note in document.notes]
     faces = tuple(getattr(pub.settings, name) for name in ("serif_font", "sans_font", "mono_font", "docx_serif_font", "docx_sans_font"))
     for document in pub.documents.values():

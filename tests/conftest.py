@@ -26,6 +26,13 @@ def need_client(name: str, found: bool, why: str) -> None:
     pytest.skip(message)
 
 
+def need_system(program: str) -> None:
+    """A tool `make` installs with the system pieces (scripts/system-deps.sh): its absence is a broken set-up,
+    reported as a failure, never a skip."""
+    if shutil.which(program) is None:
+        pytest.fail(f"{program} is not installed: run `make` (scripts/system-deps.sh installs it)")
+
+
 def which(program: str) -> str | None:
     return shutil.which(program)
 

@@ -1,7 +1,7 @@
 """The web edition in outside checkers: the Nu HTML checker, axe-core in headless Chromium, and print.
 
 vnu.jar and axe-core come from ``npm install`` at the repository root (package.json); Chromium,
-Java and pdftotext are system packages. Without them these tests are skipped locally and fail in CI.
+Java is a system package. Without them these tests are skipped locally and fail in CI (pdftotext comes with `make`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from .conftest import DEFAULT_SOURCE, FIGURES_SOURCE, FIXTURES, ROOT, build, need_client
+from .conftest import DEFAULT_SOURCE, FIGURES_SOURCE, FIXTURES, ROOT, build, need_client, need_system
 from .test_html_images import FRONT, tiny_png
 
 pytestmark = pytest.mark.slow
@@ -198,7 +198,7 @@ def test_axe_would_see_a_violation(tmp_path, width):
 
 def test_print_shows_the_summary_and_text_without_navigation(pages, tmp_path):
     need_browser()
-    need_client("pdftotext", shutil.which("pdftotext") is not None, "reads the printed page back (apt-get install poppler-utils)")
+    need_system("pdftotext")
     pdf = tmp_path / "printed.pdf"
     command = [*chromium_args(tmp_path / "profile", WIDE, 900, False), "--no-pdf-header-footer", f"--print-to-pdf={pdf}", pages["chapters"].as_uri()]
     subprocess.run(command, capture_output=True, timeout=180, check=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pypdf import PdfReader
 from jpub.diagnostics import Diagnostic
 from jpub.editions.pdf.layout import GRID, LANDSCAPE_GRID, MM_PER_PT
 from jpub.verify.compare import Report, short
-from jpub.verify.reader import EditionReader
+from jpub.verify.reader import EditionReader, MissingTool
 from jpub.verify.text import ReadHeading, normalise
 
 if TYPE_CHECKING:
@@ -75,8 +76,13 @@ def _same_line(line: list[_Word], word: _Word) -> bool:
     return overlap > 0.5 * min(bottom - top, word.bottom - word.top)
 
 
+NO_PDFTOTEXT = "pdftotext（poppler-utils）がないため PDF の本文・禁則を読み返せません（apt-get install poppler-utils）"
+
+
 @functools.lru_cache(maxsize=4)
 def _lines(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[Line, ...], int]:
+    if shutil.which("pdftotext") is None:
+        raise MissingTool("pdf-tools", NO_PDFTOTEXT)
     """The lines of every page in the order the page draws them (``pdftotext -raw``): a table's cells one
     after another, each with its lines, as the source has them; a reading by position would interleave the
     lines of cells side by side."""

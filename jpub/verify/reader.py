@@ -19,6 +19,14 @@ def _no_figures(report: Any, path: Path, want: Any) -> None:
     return None
 
 
+class MissingTool(Exception):
+    """A program the reader needs is not installed: one error for the edition, not a skipped check."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule, self.message = rule, message
+
+
 @dataclass(frozen=True)
 class EditionReader:
     headings: Callable[[Path], list[ReadHeading]]

@@ -5,16 +5,21 @@ Every element is written in the order the schema requires, since Word rejects fi
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 from lxml import etree
 
 from jpub import page_templates
+from jpub.errors import DocumentError
 from jpub.settings import Settings
+from jpub.source import display_path
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWIPS_PER_PT = 20
@@ -33,9 +38,42 @@ def el(tag: str, attrs: Mapping[str, Any] | None = None, *children: etree._Eleme
     return node
 
 
-@functools.cache
+DEFINITIONS = "docx/styles.yaml"
+# The folder of the source being rendered: its templates/docx/styles.yaml, if it has one, replaces jpub's.
+_source_folder: contextvars.ContextVar[Path | None] = contextvars.ContextVar("docx_source_folder", default=None)
+
+
+@contextlib.contextmanager
+def definitions_for(source_folder: Path) -> Iterator[None]:
+    """Within this block ``data()`` reads the style definitions in force for a source in ``source_folder``."""
+    token = _source_folder.set(source_folder)
+    try:
+        yield
+    finally:
+        _source_folder.reset(token)
+
+
 def data() -> dict[str, Any]:
-    return yaml.safe_load(page_templates.read("docx/styles.yaml"))
+    folder = _source_folder.get()
+    path = page_templates.path(DEFINITIONS, folder) if folder else page_templates.packaged() / DEFINITIONS
+    return _load(path, path.stat().st_mtime_ns)
+
+
+@functools.cache
+def _load(path: Path, _mtime: int) -> dict[str, Any]:
+    """A document's own styles.yaml replaces jpub's whole: it must hold every section of it."""
+    shown = display_path(path)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DocumentError.at(shown, mark.line + 1 if mark else 0, f"Word のスタイル定義の YAML が不正です: {exc}", "page-template") from None
+    sections: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+    missing = [key for key in ("defaults", "page", "bullets", "fonts", "styles", "table") if key not in sections]
+    if missing:
+        message = f"Word のスタイル定義に {', '.join(missing)} がありません（jpub の {DEFINITIONS} を写して直してください）"
+        raise DocumentError.at(shown, 0, message, "page-template")
+    return sections
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from jpub import pandoc
-from jpub.editions.docx import fields, front, package, parts, pictures, reference
+from jpub.editions.docx import fields, front, package, parts, pictures, reference, styles
 from jpub.editions.docx.body import Styled, colour_style, styled_blocks
 from jpub.images import Embedder, embed
 from jpub.publication import Publication
@@ -16,6 +16,11 @@ from jpub.svg import Faces
 
 
 def render(pub: Publication) -> bytes:
+    with styles.definitions_for(pub.source.path.parent):
+        return _render(pub)
+
+
+def _render(pub: Publication) -> bytes:
     document = pub.documents["docx"]
     cover, body = document.parts()
     settings = pub.settings

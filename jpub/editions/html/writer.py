@@ -46,8 +46,10 @@ def render(pub: Publication) -> bytes:
     document = pub.documents["html"]
     fragments = html_fragments(web_document(pub))
     chapters = chapter_level(document.headings)
+    folder = pub.source.path.parent
     page = page_templates.render(
         "html/page.html.j2",
+        folder,
         meta=pub.meta,
         csp=CONTENT_SECURITY_POLICY,
         cover=fragments.cover,
@@ -55,6 +57,6 @@ def render(pub: Publication) -> bytes:
         toc=toc_tree(document.headings, toc_depth(pub.settings.toc_depth, document.headings, "html")),
         overview=toc_tree(document.headings, chapters),
         figure_lists=figure_list.wanted(pub, "html"),
-        css=page_templates.read("html/web.css"),
+        css=page_templates.read("html/web.css", folder),
     )
     return page.encode("utf-8")

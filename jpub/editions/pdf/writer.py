@@ -99,6 +99,7 @@ def print_html(pub: Publication) -> str:
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
     page = page_templates.render(
         "pdf/page.html.j2",
+        pub.source.path.parent,
         meta=pub.meta,
         created=pub.meta.timestamp().isoformat(),
         cover=fragments.cover,
@@ -138,6 +139,7 @@ def stylesheet(pub: Publication) -> str:
     chapter = chapter_level(headings)
     return page_templates.render(
         "pdf/print.css.j2",
+        pub.source.path.parent,
         settings=pub.settings,
         grid=GRID,
         landscape=LANDSCAPE_GRID,
@@ -150,7 +152,7 @@ def stylesheet(pub: Publication) -> str:
 
 
 def render(pub: Publication) -> bytes:
-    fetcher = SourceTreeFetcher([pub.source.path.parent, page_templates.TEMPLATES])
+    fetcher = SourceTreeFetcher([pub.source.path.parent, page_templates.packaged()])
     html_text, css_text = print_html(pub), stylesheet(pub)
     html = HTML(string=html_text, base_url=str(pub.source.path), url_fetcher=fetcher)
     variant = None if pub.settings.pdf_variant == "none" else pub.settings.pdf_variant
