@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jpub.verify import readers
+from jpub.verify import html as vhtml
 
 from .conftest import FIXTURES, ROOT
 
@@ -157,7 +157,7 @@ def built(tree: Path) -> set[str]:
 
 def test_each_document_in_source_gets_its_own_editions(built_tree):
     assert built(built_tree) == {f"{stem}.{suffix}" for stem in ("plan", "notice") for suffix in ("pdf", "docx", "html")}
-    html = readers.html_text(built_tree / "output" / "notice.html")
+    html = vhtml.html_text(built_tree / "output" / "notice.html")
     assert "窓口は本庁舎1階に移ります。" in html and "受付時間は午前9時から午後5時までです。" in html
 
 
@@ -171,7 +171,7 @@ def test_a_broken_document_keeps_its_outputs_and_does_not_stop_the_other(built_t
         done = make(built_tree, "-j2")
         assert done.returncode != 0
         assert "notice.md:12: error: 変数 undefined_name が定義されていません" in done.stderr
-        assert "市内全域と周辺を対象とする。" in readers.html_text(built_tree / "output" / "plan.html")
+        assert "市内全域と周辺を対象とする。" in vhtml.html_text(built_tree / "output" / "plan.html")
         assert {name: (built_tree / "output" / name).read_bytes() for name in kept} == kept
         assert make(built_tree, "-q").returncode != 0  # the broken document is still out of date
         checked = make(built_tree, "check")

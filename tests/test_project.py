@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from jpub import cli, page_templates
-from jpub.verify import readers
+from jpub.verify import html as vhtml
+from jpub.verify import pdf as vpdf
 
 from .conftest import ROOT
 from .test_docx_support import Package, build_docx
@@ -40,7 +41,7 @@ def test_a_stylesheet_beside_the_source_replaces_jpubs_and_the_rest_stays_jpubs(
     write(tmp_path / "templates" / "html" / "web.css", "body { color: rebeccapurple } /* 庁内の色 */\n")
     status, _out, err = run(capsys, "html", "--source", str(source), "--out", str(tmp_path / "out"))
     assert status == 0, err
-    page = readers.html_tree(tmp_path / "out" / "doc.html")
+    page = vhtml.html_tree(tmp_path / "out" / "doc.html")
     style = "".join(page.xpath("//head/style/text()"))
     assert "rebeccapurple" in style and "庁内の色" in style
     assert page_templates.read("html/web.css", ROOT / "source")[:200] not in style  # jpub's stylesheet is not there too
@@ -105,7 +106,7 @@ def test_without_source_every_document_is_built(office, capsys):
     status, _out, err = run(capsys, "html")
     assert status == 0, err
     assert sorted(p.name for p in (office / "output").iterdir()) == ["a.html", "b.html"]
-    assert "共通の段落。" in readers.html_text(office / "output" / "a.html") and "詳しい段落。" in readers.html_text(office / "output" / "a.html")
+    assert "共通の段落。" in vhtml.html_text(office / "output" / "a.html") and "詳しい段落。" in vhtml.html_text(office / "output" / "a.html")
     assert "[1/2] source/a.md" in err and "[2/2] source/b.md" in err
 
 
@@ -119,7 +120,7 @@ def test_a_failing_document_does_not_stop_the_others_and_keeps_its_outputs(offic
     assert "source/a.md:9: error: 変数 nope が定義されていません" in err
     assert "2 件の文書のうち 1 件が失敗しました: source/a.md" in err
     assert (office / "output" / "a.html").read_bytes() == kept
-    assert "書き直した文書。" in readers.html_text(office / "output" / "b.html")
+    assert "書き直した文書。" in vhtml.html_text(office / "output" / "b.html")
 
 
 def test_check_of_every_document_as_one_json_list(office, capsys):
@@ -216,11 +217,11 @@ def test_from_the_wheel_a_new_project_builds_checks_and_verifies_with_its_makefi
     assert subprocess.run(["make", "-q", f"JPUB={' '.join(jpub)}"], cwd=project, env=env).returncode == 0
     checked = subprocess.run([*jpub, "check"], cwd=project, env=env, capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0 and checked.stdout == "" and "check: エラー 0 件、警告 0 件" in checked.stderr
-    page = readers.html_tree(project / "output" / "報告書.html")
+    page = vhtml.html_tree(project / "output" / "報告書.html")
     assert page.xpath("//main//figure/img[starts-with(@src, 'data:image/png')]")
     assert "窓口での相談" in page.xpath("string(//main//table)")
-    assert "件数は各年度末の集計による。" in readers.html_text(project / "output" / "報告書.html")
-    assert [h.text for h in readers.pdf_outline(project / "output" / "報告書.pdf")][:1] == ["第1章 事業の概要"]
+    assert "件数は各年度末の集計による。" in vhtml.html_text(project / "output" / "報告書.html")
+    assert [h.text for h in vpdf.pdf_outline(project / "output" / "報告書.pdf")][:1] == ["第1章 事業の概要"]
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
