@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jpub.diagnostics import Diagnostic
-from jpub.source_template import Rendered
+
+if TYPE_CHECKING:  # source_template reads the limits while it renders
+    from jpub.source_template import Rendered
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,12 @@ class Limits:
     max_line: int = 200_000  # characters in one line
     max_headings: int = 5_000
     max_nesting: int = 40  # block quotes and list levels
+    render_base_seconds: float = 5.0  # a template's rendering: this, plus a second for each megabyte of source
+    render_seconds_per_byte: float = 1e-6
+
+    def render_seconds(self, source_bytes: int) -> float:
+        """How long one rendering of the template may take (the default source renders in about 0.01 s)."""
+        return self.render_base_seconds + source_bytes * self.render_seconds_per_byte
 
 
 LIMITS = Limits()

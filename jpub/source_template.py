@@ -7,18 +7,19 @@ the loop body, and lines after a removed ``{% if %}`` block keep their own numbe
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
-from jpub.errors import DocumentError
+from jpub import backstops, template_errors, template_sandbox
+from jpub.includes import SourceFolderLoader
+from jpub.limits import LIMITS
 from jpub.source import Source
+from jpub.template_sandbox import BoundedSandbox
 
 FORMATS = ("pdf", "docx", "html")
 COMMENT_START, COMMENT_END = "{##", "##}"  # Jinja's own {# would swallow pandoc's {#id}
@@ -33,6 +34,7 @@ class Rendered:
     format: str
     text: str
     lines: tuple[int, ...]  # lines[i] = source line of rendered line i+1
+    includes: tuple[Path, ...] = ()  # the real path of every file the rendering included
 
     def source_line(self, rendered_line: int) -> int:
         if not self.lines:
@@ -40,9 +42,10 @@ class Rendered:
         return self.lines[min(max(rendered_line, 1), len(self.lines)) - 1]
 
 
-def environment(root: Path) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(root)),
+def environment(source: Source) -> BoundedSandbox:
+    """The sandbox a source renders in: includes only from the source's folder, every value size-checked."""
+    return BoundedSandbox(
+        loader=SourceFolderLoader(source.path.parent, source.path),
         undefined=jinja2.StrictUndefined,
         comment_start_string=COMMENT_START,
         comment_end_string=COMMENT_END,
@@ -99,104 +102,66 @@ def unmark(text: str, fallback: int) -> tuple[str, tuple[int, ...]]:
     return "\n".join(lines), tuple(numbers)
 
 
-def template_line(exc: BaseException, name: str) -> int:
-    """The template line Jinja2 recorded for an error raised while rendering."""
-    line = getattr(exc, "lineno", None) or 0
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == name:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
-_BLOCK_TAG = re.compile(r"\{%[-+]?\s*(\w+)")
-_OPENERS = {"for", "if", "macro", "call", "filter", "block", "raw", "with", "autoescape", "trans"}
-
-
-def unclosed_block(source: Source) -> tuple[int, str] | None:
-    """(line, tag) of the innermost block the body opens and never closes ({% for %} without {% endfor %})."""
-    stack: list[tuple[int, str]] = []
-    for number, line in enumerate(source.body.split("\n"), start=source.body_line):
-        for found in _BLOCK_TAG.finditer(line):
-            tag = found.group(1)
-            if tag in _OPENERS or (tag == "set" and "=" not in line[found.end() :].split("%}")[0]):
-                stack.append((number, tag))
-            elif tag.startswith("end") and stack and stack[-1][1] == tag[3:]:
-                stack.pop()
-    return stack[-1] if stack else None
-
-
-def _undefined(source: Source, exc: Exception, variables: Mapping[str, Any]) -> str:
-    text = str(exc)
-    name = re.search(r"'([^']+)' is undefined", text)
-    if name:
-        close = difflib.get_close_matches(name.group(1), [str(k) for k in variables], n=1)
-        hint = f"{close[0]} のことですか？" if close else "フロントマターで定義してください"
-        return f"変数 {name.group(1)} が定義されていません（{hint}）"
-    attribute = re.search(r"'([^']+)' has no attribute '([^']+)'", text)
-    if attribute:
-        return f"値（{attribute.group(1).replace(' object', '')}）に {attribute.group(2)} という項目はありません（フロントマターの構造を確認してください）"
-    return f"未定義の値を使っています（{text}）"
-
-
-def _error(source: Source, exc: Exception, line: int, variables: Mapping[str, Any] | None = None) -> DocumentError:
-    if isinstance(exc, jinja2.UndefinedError):
-        return DocumentError.at(source.display, line, _undefined(source, exc, variables or {}), "template-undefined")
-    if isinstance(exc, jinja2.TemplateNotFound):
-        if (source.path.parent / str(exc.name)).exists():  # the loader refuses paths that leave the source's folder
-            message = f"取り込むファイル {exc.name} はソースのフォルダの外にあるため取り込めません"
-        else:
-            message = f"取り込むファイル {exc.name} が見つかりません（ソースのフォルダからの相対パスで書いてください）"
-        return DocumentError.at(source.display, line, message, "include-missing")
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        nesting = re.search(r"unknown tag '(\w+)'.*needs to be closed is '(\w+)'", exc.message or "", re.S)
-        if nesting:
-            message = f"{{% {nesting.group(1)} %}} の前に {{% {nesting.group(2)} %}} を {{% end{nesting.group(2)} %}} で閉じてください（入れ子の誤り）"
-            return DocumentError.at(source.display, line, message, "template-syntax")
-        opened = unclosed_block(source) if "end of template" in (exc.message or "") else None
-        if opened:
-            message = f"{{% {opened[1]} %}} が閉じられていません（{{% end{opened[1]} %}} が必要です）"
-            return DocumentError.at(source.display, opened[0], message, "template-syntax")
-        return DocumentError.at(source.display, line, f"テンプレートの構文エラー: {exc.message}", "template-syntax")
-    if isinstance(exc, jinja2.exceptions.SecurityError):
-        return DocumentError.at(source.display, line, f"テンプレートから許されない操作をしています: {exc}", "template-security")
-    return DocumentError.at(source.display, line, f"テンプレートの評価に失敗しました: {exc}", "template-error")
-
-
 def render_body(source: Source, variables: Mapping[str, Any], fmt: str) -> Rendered:
-    env = environment(source.path.parent)
-    name = str(source.path)
+    env = environment(source)
     # pad with blank lines so that template line numbers are file line numbers
     padded = "\n" * (source.body_line - 1) + mark_lines(keep_line_breaks(source.body), source.body_line)
-    try:
-        template = env.from_string(padded)
-        template.filename = name
-        text = template.render({**variables, "format": fmt})
-    except jinja2.TemplateSyntaxError as exc:
-        raise _error(source, exc, exc.lineno) from None
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
-        raise _error(source, exc, template_line(exc, name), variables) from None
+    text = _render(source, env, padded, {**variables, "format": fmt}, 0, variables)
     text, lines = unmark(text, source.body_line)
     # drop the padding lines again
     pad = source.body_line - 1
     text = "\n".join(text.split("\n")[pad:])
-    return Rendered(fmt, text, lines[pad:])
+    return Rendered(fmt, text, lines[pad:], tuple(env.loader.loaded))
 
 
 def render_front(source: Source) -> dict[str, Any]:
     """Front-matter strings may use other front-matter values: title: "{{ fiscal_year }} 年次報告"."""
-    env = environment(source.path.parent)
+    env = environment(source)
     rendered: dict[str, Any] = {}
     for key, value in source.front.items():
         if isinstance(value, str) and ("{{" in value or "{%" in value):
-            try:
-                rendered[key] = env.from_string(value).render(dict(source.front))
-            except jinja2.TemplateError as exc:
-                raise _error(source, exc, front_key_line(source, key)) from None
+            rendered[key] = _render(source, env, value, dict(source.front), front_key_line(source, key), source.front)
         else:
             rendered[key] = value
     return rendered
+
+
+def _render(source: Source, env: BoundedSandbox, text: str, context: dict[str, Any], line: int, variables: Mapping[str, Any]) -> str:
+    """The template's output, counted as it streams: past the size limit it stops at the line it has reached.
+    ``line`` is where the text stands in the file when its own lines are not the file's (a front-matter value)."""
+    seconds = LIMITS.render_seconds(len(source.body) + len(source.front_text))
+    chunks: list[str] = []
+    size = 0
+    stream = None
+    try:
+        with backstops.deadline(seconds), backstops.memory_ceiling():
+            template = env.from_string(text)
+            template.filename = str(source.path)
+            stream = template.generate(context)
+            for chunk in stream:
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > LIMITS.max_bytes:
+                    message = f"テンプレートの出力が大きすぎます（{LIMITS.max_bytes:,} 文字を超えました。ループや取り込みを見直してください）"
+                    raise template_sandbox.TooLarge(message)
+    except template_errors.AUTHOR_ERRORS as exc:
+        reached = _suspended_at(stream) if stream is not None else None
+        raise template_errors.diagnose(source, exc, variables, front_line=line, reached=reached, seconds=seconds, included=env.loader.loaded) from None
+    return "".join(chunks)
+
+
+def _suspended_at(stream: Iterator[str]) -> tuple[str, int] | None:
+    """(template file, line) where a template's output stream stands: the place to report a limit that was
+    crossed between two pieces of output."""
+    found = None
+    frame_of = stream
+    while frame_of is not None:
+        frame = getattr(frame_of, "gi_frame", None)
+        template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+        if template is not None and frame is not None:
+            found = (template.filename or "", template.get_corresponding_lineno(frame.f_lineno))
+        frame_of = getattr(frame_of, "gi_yieldfrom", None)
+    return found
 
 
 def front_key_line(source: Source, key: str) -> int:

@@ -271,4 +271,4 @@ def test_include_outside_the_source_folder_says_so(tmp_path, capsys):
     path = tmp_path / "inner" / "doc.md"
     path.write_text("---\ntitle: T\n---\n本文\n\n{% include '../outside.md' %}\n", encoding="utf-8")
     status, output = run(capsys, "check", "--source", str(path))
-    assert status == 1 and "ソースのフォルダの外にあるため取り込めません" in output and "doc.md:6" in output
+    assert status == 1 and "ソースのフォルダの外を指しています" in output and "doc.md:6" in output

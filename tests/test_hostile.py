@@ -1,0 +1,145 @@
+"""Hostile sources: each case of a hostile review, run as written, stops with one message at its line or
+builds safely — no file of the machine in any edition, no source overwritten, no traceback."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from jpub import cli, source_template
+from jpub import source as source_mod
+from jpub.verify import readers
+
+FRONT = "---\ntitle: T\n---\n# 第1章 本文\n\n"  # the body's first free line is line 6
+SECRET = "root:x:0:0"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file outside the source's folder, standing in for /etc/passwd."""
+    path = tmp_path / "etc" / "passwd"
+    path.parent.mkdir()
+    path.write_text(SECRET + ":root:/root:/bin/bash\n", encoding="utf-8")
+    return path
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    source: str  # the text of src/doc.md
+    expected: str  # what the one message says, from the line on: "6: error: …"
+    setup: Callable[[Path, Path], None] = lambda src, secret: None  # (the source's folder, the outside file)
+
+
+def to_secret(secret: Path) -> Path:
+    return secret
+
+
+def link(name: str, to: Callable[[Path], Path]) -> Callable[[Path, Path], None]:
+    def make(src: Path, secret: Path) -> None:
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).symlink_to(to(secret))
+
+    return make
+
+
+OUTSIDE = "はソースのフォルダの外を指しています（シンボリックリンクも含め、フォルダの中のファイルだけを取り込めます） [include-refused]"
+INCLUDES = {
+    "symlink to a file": Case(FRONT + '{% include "x.md" %}\n', f"6: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)),
+    "symlink to a folder": Case(FRONT + '{% include "d/passwd" %}\n', f"6: error: 取り込むファイル d/passwd {OUTSIDE}", link("d", lambda s: s.parent)),
+    "symlink to /": Case(FRONT + '{% include "d/etc/passwd" %}\n', f"6: error: 取り込むファイル d/etc/passwd {OUTSIDE}", link("d", lambda s: Path("/"))),
+    "symlink in a subfolder": Case(FRONT + '{% include "parts/x.md" %}\n', f"6: error: 取り込むファイル parts/x.md {OUTSIDE}", link("parts/x.md", lambda s: s)),
+    "in the front matter": Case(
+        "---\ntitle: \"{% include 'x.md' %}\"\n---\n# 第1章 本文\n\n本文。\n", f"2: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)
+    ),
+    "parent folder": Case(FRONT + '{% include "../etc/passwd" %}\n', f"6: error: 取り込むファイル ../etc/passwd {OUTSIDE}"),
+    "parent folder, missing": Case(FRONT + '{% include "../etc/nothing" %}\n', f"6: error: 取り込むファイル ../etc/nothing {OUTSIDE}"),
+    "absolute path": Case(FRONT + '{% include "/etc/passwd" %}\n', f"6: error: 取り込むファイル /etc/passwd {OUTSIDE}"),
+    "ignore missing": Case(FRONT + '{% include "x.md" ignore missing %}\n', f"6: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)),
+    "a list of names": Case(FRONT + '{% include ["none.md", "x.md"] %}\n', f"6: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)),
+    "import": Case(FRONT + '{% import "x.md" as m %}\n本文\n', f"6: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)),
+    "from import": Case(FRONT + '{% from "x.md" import m %}\n本文\n', f"6: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)),
+    "extends": Case('---\ntitle: T\n---\n{% extends "x.md" %}\n', f"4: error: 取り込むファイル x.md {OUTSIDE}", link("x.md", to_secret)),
+    "through an include inside": Case(
+        FRONT + "本文\n\n{% include 'inner.md' %}\n",
+        f"2: error: 取り込むファイル x.md {OUTSIDE}",
+        lambda src, secret: ((src / "inner.md").write_text("内側\n{% include 'x.md' %}\n", encoding="utf-8"), (src / "x.md").symlink_to(secret)),
+    ),
+    "the source itself": Case(FRONT + '{% include "doc.md" %}\n', "6: error: 取り込むファイル doc.md はソース自身です（自分自身は取り込めません）"),
+    "a folder": Case(FRONT + '{% include "sub" %}\n', "6: error: 取り込むファイル sub はフォルダです。", lambda src, _: (src / "sub").mkdir()),
+    "a FIFO": Case(FRONT + '{% include "p.md" %}\n', "6: error: 取り込むファイル p.md は通常のファイルではありません", lambda src, _: os.mkfifo(src / "p.md")),
+    "a binary file": Case(FRONT + '{% include "b.md" %}\n', "6: error: 取り込むファイル b.md はバイナリ", lambda src, _: (src / "b.md").write_bytes(b"\x00")),
+    "two files including each other": Case(
+        FRONT + "本文\n\n{% include 'a.md' %}\n",
+        "8: error: 取り込みかマクロの呼び出しが深すぎます",
+        lambda src, secret: ((src / "a.md").write_text("{% include 'b.md' %}\n"), (src / "b.md").write_text("{% include 'a.md' %}\n")),
+    ),
+    "a macro calling itself": Case(FRONT + "{% macro f() %}{{ f() }}{% endmacro %}\n本文\n{{ f() }}\n", "8: error: 取り込みかマクロの呼び出しが深すぎます"),
+}
+
+
+@pytest.mark.parametrize("name", list(INCLUDES))
+def test_an_include_reads_only_regular_files_inside_the_source_folder(tmp_path, secret, capsys, name):
+    case = INCLUDES[name]
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "doc.md").write_text(case.source, encoding="utf-8")
+    case.setup(src, secret)
+    status = cli.main(["check", "--source", str(src / "doc.md")])
+    output = "".join(capsys.readouterr())
+    assert status == 1 and "Traceback" not in output and SECRET not in output
+    assert case.expected in output, output
+    assert len([line for line in output.splitlines() if ": error: " in line]) == 1
+
+
+def test_the_message_does_not_tell_whether_an_outside_file_exists(tmp_path, secret, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    said = []
+    for name in ("../etc/passwd", "../etc/nothing", "../nothing/at/all"):
+        (src / "doc.md").write_text(FRONT + f'{{% include "{name}" %}}\n', encoding="utf-8")
+        assert cli.main(["check", "--source", str(src / "doc.md")]) == 1
+        said.append("".join(capsys.readouterr()).replace(name, "NAME"))
+    assert said[0] == said[1] == said[2]
+
+
+def test_an_error_inside_an_included_file_is_placed_in_that_file(tmp_path, capsys):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "a.md").write_text("一行目\n{{ nope }}\n", encoding="utf-8")
+    (tmp_path / "doc.md").write_text(FRONT + "{% include 'parts/a.md' %}\n", encoding="utf-8")
+    assert cli.main(["check", "--source", str(tmp_path / "doc.md")]) == 1
+    assert "parts/a.md:2: error: 変数 nope が定義されていません" in capsys.readouterr().err
+
+
+def test_an_include_inside_the_folder_still_works_through_a_symlink_inside_it(tmp_path, capsys):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "a.md").write_text("取り込まれた本文。\n", encoding="utf-8")
+    (tmp_path / "alias.md").symlink_to(tmp_path / "parts" / "a.md")
+    (tmp_path / "doc.md").write_text(FRONT + "{% include 'alias.md' %}\n", encoding="utf-8")
+    rendered = source_template.render_body(source_mod.load(tmp_path / "doc.md"), {}, "html")
+    assert "取り込まれた本文。" in rendered.text and rendered.includes == ((tmp_path / "parts" / "a.md").resolve(),)
+
+
+def test_a_build_with_a_symlinked_include_writes_nothing(tmp_path, secret, capsys):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "doc.md").write_text(FRONT + '{% include "x.md" %}\n', encoding="utf-8")
+    (src / "x.md").symlink_to(secret)
+    assert cli.main(["--source", str(src / "doc.md"), "--out", str(tmp_path / "out")]) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_edition_carries_a_file_reached_through_a_symlink(tmp_path, secret):
+    """The include that leaked before is refused, so no edition is written; an image through a symlink is
+    refused by the image policy, and the build goes on without it."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pic.png").symlink_to(secret)
+    (src / "doc.md").write_text(FRONT + "本文。\n\n![図](pic.png)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["--source", str(src / "doc.md"), "--out", str(out)]) == 0
+    for suffix, read in ((".pdf", readers.pdf_text), (".docx", readers.docx_text), (".html", readers.html_text)):
+        assert SECRET not in read(out / f"doc{suffix}")
