@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jpub import checks, diagnostics, forked, gcpause, limits, preflight, publication, source_template
 from jpub.errors import DocumentError
-from jpub.outputs import write_atomically
+from jpub.outputs import write_all
 from jpub.source_template import FORMATS
 
 TARGETS = ("pdf", "docx", "html", "check", "verify")
@@ -150,10 +150,10 @@ def publish(pub: publication.Publication, out: Path) -> None:
     from jpub.editions import EDITIONS
 
     outputs = render_editions(pub, list(pub.documents))
+    targets = {name: out / f"{pub.source.path.stem}{EDITIONS[name].suffix}" for name in outputs}
+    write_all({targets[name]: data for name, (data, _) in outputs.items()}, pub.inputs())
     for name, (data, seconds) in outputs.items():
-        target = out / f"{pub.source.path.stem}{EDITIONS[name].suffix}"
-        write_atomically(target, data)
-        _log(f"{name:<5} {target}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
+        _log(f"{name:<5} {targets[name]}  {len(data) / 1024:.0f} KiB  {seconds:.2f} s")
 
 
 def render_editions(pub: publication.Publication, editions: list[str]) -> dict[str, tuple[bytes, float]]:

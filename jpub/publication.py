@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import pandoc, pandoc_ast, rawhtml, source_template
+from jpub import images, pandoc, pandoc_ast, rawhtml, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic
@@ -72,6 +72,15 @@ class Publication:
     meta: Meta
     variables: Mapping[str, Any]
     documents: Mapping[str, Document]
+
+    def inputs(self) -> list[Path]:
+        """Every file the build reads — the source, what it includes, each edition's images — which no
+        output may replace."""
+        files = [self.source.path]
+        for document in self.documents.values():
+            files += document.rendered.includes
+            files += images.local_files(document.ast()["blocks"], self.source.path.parent)
+        return files
 
 
 def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:

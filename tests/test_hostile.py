@@ -132,6 +132,42 @@ def test_a_build_with_a_symlinked_include_writes_nothing(tmp_path, secret, capsy
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("suffix", [".html", ".pdf", ".docx"])
+def test_a_source_named_like_its_output_is_not_overwritten(tmp_path, capsys, suffix):
+    path = tmp_path / f"report{suffix}"
+    text = FRONT + "本文。\n"
+    path.write_text(text, encoding="utf-8")
+    target = suffix.lstrip(".")
+    status = cli.main([target, "--source", str(path), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 1 and f"report{suffix}: error: 出力先 " in err and "このビルドが読むファイル" in err
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_an_output_that_would_replace_an_include_is_refused(tmp_path, capsys):
+    (tmp_path / "doc.html").write_text("取り込む本文。\n", encoding="utf-8")
+    (tmp_path / "doc.md").write_text(FRONT + "{% include 'doc.html' %}\n", encoding="utf-8")
+    assert cli.main(["html", "--source", str(tmp_path / "doc.md"), "--out", str(tmp_path)]) == 1
+    assert "doc.html: error: 出力先 " in capsys.readouterr().err
+    assert (tmp_path / "doc.html").read_text(encoding="utf-8") == "取り込む本文。\n"
+
+
+def test_an_output_that_would_replace_an_image_is_refused(tmp_path, capsys):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    (tmp_path / "doc.pdf").write_bytes(png)
+    (tmp_path / "doc.md").write_text(FRONT + "![図](doc.pdf)\n", encoding="utf-8")
+    assert cli.main(["html", "pdf", "--source", str(tmp_path / "doc.md"), "--out", str(tmp_path)]) == 1
+    assert (tmp_path / "doc.pdf").read_bytes() == png and not (tmp_path / "doc.html").exists()
+
+
+def test_out_pointing_at_a_file_is_a_clear_message(tmp_path, capsys):
+    (tmp_path / "doc.md").write_text(FRONT + "本文。\n", encoding="utf-8")
+    (tmp_path / "out").write_text("a file", encoding="utf-8")
+    assert cli.main(["html", "--source", str(tmp_path / "doc.md"), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "out: error: 出力先 " in err and "はファイルです（--out にはフォルダを指定してください）" in err and "File exists" not in err
+
+
 def test_no_edition_carries_a_file_reached_through_a_symlink(tmp_path, secret):
     """The include that leaked before is refused, so no edition is written; an image through a symlink is
     refused by the image policy, and the build goes on without it."""
