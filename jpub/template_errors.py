@@ -58,7 +58,7 @@ def _describe(exc: BaseException, variables: Mapping[str, Any], seconds: float) 
     if isinstance(exc, MemoryError):
         return "テンプレートの処理に必要なメモリが上限を超えました（値を繰り返し大きくしていないか確かめてください）", "limit-size"
     if isinstance(exc, TooSlow):
-        return f"テンプレートの処理が {seconds:.0f} 秒で終わりませんでした（ループの入れ子や繰り返しの回数を見直してください）", "limit-time"
+        return f"テンプレートの処理が {round(seconds, 1):g} 秒で終わりませんでした（ループの入れ子や繰り返しの回数を見直してください）", "limit-time"
     if isinstance(exc, RecursionError):
         message = "取り込みかマクロの呼び出しが深すぎます（ファイルが互いを取り込んでいないか、マクロが自分自身を呼び続けていないか確かめてください）"
         return message, "template-recursion"
