@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +16,9 @@ from typing import Any
 import yaml
 
 from jpub.errors import DocumentError
+from jpub.limits import LIMITS
 
+MAX_BYTES = LIMITS.max_bytes  # a source larger than the largest rendering allowed cannot build
 FENCE_OPEN = "---"
 FENCE_CLOSE = ("---", "...")
 
@@ -42,10 +47,14 @@ def read_text(path: Path) -> str:
         raise DocumentError.at(shown, 0, "ソースファイルが見つかりません", "source-missing")
     if path.is_dir():
         raise DocumentError.at(shown, 0, "ソースがディレクトリです（.md ファイルを指定してください）", "source-unreadable")
+    if not path.is_file():  # /dev/zero would be read forever, a FIFO would wait for a writer
+        raise DocumentError.at(shown, 0, "ソースが通常のファイルではありません（FIFO・デバイスなど。.md ファイルを指定してください）", "source-unreadable")
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path)
     except OSError as exc:
         raise DocumentError.at(shown, 0, f"ソースを読めません: {exc.strerror}", "source-unreadable") from None
+    if len(data) > MAX_BYTES:
+        raise DocumentError.at(shown, 0, f"ソースが大きすぎます（上限 {MAX_BYTES:,} バイト）", "limit-size")
     if b"\x00" in data:
         raise DocumentError.at(shown, 0, "バイナリファイルです（UTF-8 のテキストが必要です）", "source-encoding")
     try:
@@ -54,6 +63,16 @@ def read_text(path: Path) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise DocumentError.at(shown, line, "UTF-8 として読めません（文字コードを UTF-8 にしてください）", "source-encoding") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bounded(path: Path) -> bytes:
+    """At most MAX_BYTES + 1 bytes of a regular file, opened without waiting (a FIFO put in its place since
+    it was looked at is not waited on) and checked again once open."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "通常のファイルではありません")
+        return stream.read(MAX_BYTES + 1)
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:

@@ -179,3 +179,27 @@ def test_no_edition_carries_a_file_reached_through_a_symlink(tmp_path, secret):
     assert cli.main(["--source", str(src / "doc.md"), "--out", str(out)]) == 0
     for suffix, read in ((".pdf", readers.pdf_text), (".docx", readers.docx_text), (".html", readers.html_text)):
         assert SECRET not in read(out / f"doc{suffix}")
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "a FIFO", "a symlink to /dev/zero"])
+def test_a_source_that_is_not_a_regular_file_is_refused(tmp_path, capsys, kind):
+    path = Path("/dev/zero")
+    if kind == "a FIFO":
+        path = tmp_path / "doc.md"
+        os.mkfifo(path)
+    elif kind == "a symlink to /dev/zero":
+        path = tmp_path / "doc.md"
+        path.symlink_to("/dev/zero")
+    assert cli.main(["--source", str(path), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "error: ソースが通常のファイルではありません" in err and "[source-unreadable]" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_source_over_the_size_limit_is_refused_before_it_is_read_whole(tmp_path, capsys):
+    path = tmp_path / "doc.md"
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write(FRONT)
+        stream.write(("本文。" * 1000 + "\n\n") * 2500)  # about 22 MB
+    assert cli.main(["check", "--source", str(path)]) == 1
+    assert "doc.md: error: ソースが大きすぎます（上限 20,971,520 バイト） [limit-size]" in capsys.readouterr().err
