@@ -15,11 +15,15 @@ from jpub import images, pandoc, pandoc_ast, rawhtml, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic
-from jpub.eras import era_date, parse_era_date
+from jpub.eras import ERAS, era_date, parse_era_date
 from jpub.errors import DocumentError
 from jpub.settings import Settings
 
 RESERVED = ("format", "publish")
+# a document's date: from the first day of 明治 (the era form needs an era) to the last day a zip file's
+# timestamps can hold (the Word edition is a zip, stamped with the date)
+FIRST_DATE = ERAS[0].first_day
+LAST_DATE = dt.date(2107, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,13 @@ def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
             if date is None:
                 message = f"date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください（{front['date']!r}）"
                 raise DocumentError.at(shown, date_line, message, "front-matter") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    last = dt.datetime(LAST_DATE.year, 12, 31, 23, 59, 58, tzinfo=dt.UTC).timestamp()
+    if epoch.isdigit() and int(epoch) > last:  # pandoc and the zip writer read it too
+        raise DocumentError.at("SOURCE_DATE_EPOCH", 0, f"SOURCE_DATE_EPOCH が大きすぎます（{LAST_DATE} まで、{int(last)} 以下にしてください）", "front-matter")
+    if isinstance(date, dt.date) and not FIRST_DATE <= date <= LAST_DATE:
+        message = f"date は {era_date(FIRST_DATE)}（{FIRST_DATE}）から {LAST_DATE} までの日付で書いてください（{date}）"
+        raise DocumentError.at(shown, date_line, message, "front-matter")
     keywords = front.get("keywords") or ()
     if isinstance(keywords, str):
         keywords = [k.strip() for k in keywords.split(",")]

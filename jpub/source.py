@@ -97,7 +97,44 @@ def parse_front_matter(yaml_text: str, shown: str) -> dict[str, Any]:
         raise DocumentError.at(shown, line, f"フロントマターの値が不正です: {exc}（存在する日付を YYYY-MM-DD で）", "front-matter") from None
     if not isinstance(data, dict):
         raise DocumentError.at(shown, 2, "フロントマターは「キー: 値」の形で書いてください", "front-matter")
+    for key, value in data.items():
+        bad = unwritable(key) or unwritable(value)
+        if bad:
+            raise DocumentError.at(shown, _key_line(yaml_text, str(key)), unwritable_message(str(key), bad), "front-matter")
     return {str(key): _plain(value) for key, value in data.items()}
+
+
+# what no XML document may hold (the Word edition is XML; the title goes into its header and properties):
+# C0 controls but tab and line breaks, unpaired surrogates (YAML's "\ud800"), U+FFFE and U+FFFF
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def unwritable(value: Any) -> str:
+    """The first character of a front-matter value (strings inside lists and mappings too) that no edition can hold."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _UNWRITABLE.search(item)
+            if found:
+                return found.group(0)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set):
+            stack.extend(item)
+    return ""
+
+
+def unwritable_message(key: str, character: str) -> str:
+    return f"フロントマターの {key} に文書に書けない文字 U+{ord(character):04X} があります（制御文字などは削除してください）"
+
+
+def _key_line(yaml_text: str, key: str) -> int:
+    for index, line in enumerate(yaml_text.split("\n")):
+        if re.match(rf"{re.escape(key)}\s*:", line):
+            return index + 2
+    return 2
 
 
 def _yaml_place(exc: yaml.YAMLError) -> tuple[int, str, int]:

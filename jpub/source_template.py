@@ -16,9 +16,10 @@ from typing import Any
 import jinja2
 
 from jpub import backstops, template_errors, template_sandbox
+from jpub.errors import DocumentError
 from jpub.includes import SourceFolderLoader
 from jpub.limits import LIMITS
-from jpub.source import Source
+from jpub.source import Source, unwritable, unwritable_message
 from jpub.template_sandbox import BoundedSandbox
 
 FORMATS = ("pdf", "docx", "html")
@@ -121,6 +122,9 @@ def render_front(source: Source) -> dict[str, Any]:
     for key, value in source.front.items():
         if isinstance(value, str) and ("{{" in value or "{%" in value):
             rendered[key] = _render(source, env, value, dict(source.front), front_key_line(source, key), source.front)
+            bad = unwritable(rendered[key])  # {{ "\x01" }} makes what the YAML could not hold
+            if bad:
+                raise DocumentError.at(source.display, front_key_line(source, key), unwritable_message(key, bad), "front-matter")
         else:
             rendered[key] = value
     return rendered

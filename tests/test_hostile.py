@@ -203,3 +203,34 @@ def test_a_source_over_the_size_limit_is_refused_before_it_is_read_whole(tmp_pat
         stream.write(("本文。" * 1000 + "\n\n") * 2500)  # about 22 MB
     assert cli.main(["check", "--source", str(path)]) == 1
     assert "doc.md: error: ソースが大きすぎます（上限 20,971,520 バイト） [limit-size]" in capsys.readouterr().err
+
+
+FRONT_MATTER = {
+    "a date before 明治": ("date: 1800-01-01\n", "3: error: date は 明治元年10月23日（1868-10-23）から 2107-12-31 までの日付で書いてください（1800-01-01）"),
+    "a date past what a zip holds": ("date: 9999-12-31\n", "3: error: date は 明治元年10月23日（1868-10-23）から 2107-12-31 までの日付で書いてください（9999-12-31）"),
+    "an era date before 明治 ends": ("date: 明治元年1月1日\n", "3: error: date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください"),
+    "a control character in the title": ('title2: "T\\x01"\n', "3: error: フロントマターの title2 に文書に書けない文字 U+0001 があります"),
+    "an unpaired surrogate": ('subject: "\\ud800"\n', "3: error: フロントマターの subject に文書に書けない文字 U+D800 があります"),
+    "a control character in a list": ('keywords: [a, "b\\x1f"]\n', "3: error: フロントマターの keywords に文書に書けない文字 U+001F があります"),
+    "a control character made by a template": ("author: \"{{ '\\x0b' }}\"\n", "3: error: フロントマターの author に文書に書けない文字 U+000B があります"),
+}
+
+
+@pytest.mark.parametrize("name", list(FRONT_MATTER))
+def test_front_matter_that_no_edition_can_hold_is_one_message_at_its_line(tmp_path, capsys, name):
+    line, expected = FRONT_MATTER[name]
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\ntitle: T\n{line}---\n# 第1章 本文\n\n本文。\n", encoding="utf-8")
+    status = cli.main(["--source", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 1 and f"doc.md:{expected}" in err and "Traceback" not in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_source_date_epoch_past_what_a_zip_holds_is_a_message(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")  # 9999-12-31
+    path = tmp_path / "doc.md"
+    path.write_text(FRONT + "本文。\n", encoding="utf-8")
+    assert cli.main(["docx", "--source", str(path), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH が大きすぎます" in err and "Traceback" not in err
