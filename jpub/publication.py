@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import images, pandoc, pandoc_ast, rawhtml, source_template
+from jpub import images, pandoc, pandoc_ast, policy, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic
@@ -145,7 +145,7 @@ def parse(renderings: Mapping[str, source_template.Rendered], path: str = "", ro
     for fmt, rendered in renderings.items():
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
-            tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, path, root)
+            tree["blocks"], notes = policy.sanitise(tree["blocks"], rendered, path, root)
             pandoc_ast.assign_ids(tree["blocks"])
             parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
         tree_json, notes = parsed[rendered.text]
