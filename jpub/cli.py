@@ -94,6 +94,8 @@ def diagnose(src, renderings, settings, editions: list[str]) -> tuple[list[diagn
         more = [] if stopped else checks.run(src, renderings, settings)
         if pdf:
             more += preflight.check_pdf(settings, src.display, source_template.front_key_line(src, "publish"))
+        if pdf or not editions:  # characters the print edition's fonts lack: for a PDF build and for check
+            more += preflight.uncovered(renderings["pdf"], settings, src.display)
         return more
 
     if stopped:

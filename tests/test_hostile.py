@@ -207,7 +207,10 @@ def test_a_source_over_the_size_limit_is_refused_before_it_is_read_whole(tmp_pat
 
 FRONT_MATTER = {
     "a date before 明治": ("date: 1800-01-01\n", "3: error: date は 明治元年10月23日（1868-10-23）から 2107-12-31 までの日付で書いてください（1800-01-01）"),
-    "a date past what a zip holds": ("date: 9999-12-31\n", "3: error: date は 明治元年10月23日（1868-10-23）から 2107-12-31 までの日付で書いてください（9999-12-31）"),
+    "a date past what a zip holds": (
+        "date: 9999-12-31\n",
+        "3: error: date は 明治元年10月23日（1868-10-23）から 2107-12-31 までの日付で書いてください（9999-12-31）",
+    ),
     "an era date before 明治 ends": ("date: 明治元年1月1日\n", "3: error: date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください"),
     "a control character in the title": ('title2: "T\\x01"\n', "3: error: フロントマターの title2 に文書に書けない文字 U+0001 があります"),
     "an unpaired surrogate": ('subject: "\\ud800"\n', "3: error: フロントマターの subject に文書に書けない文字 U+D800 があります"),
@@ -234,3 +237,30 @@ def test_source_date_epoch_past_what_a_zip_holds_is_a_message(tmp_path, capsys, 
     assert cli.main(["docx", "--source", str(path), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "SOURCE_DATE_EPOCH: error: SOURCE_DATE_EPOCH が大きすぎます" in err and "Traceback" not in err
+
+
+SCRIPTS = {
+    "Hebrew": ("שלום עולם", "ש（U+05E9）"),
+    "Arabic": ("مرحبا", "م（U+0645）"),
+    "an emoji": ("笑顔 😀 です。", "😀（U+1F600）"),
+    "an emoji joined with ZWJ": ("家族 👨\u200d👩\u200d👧 です。", "👨（U+1F468） 👩（U+1F469） 👧（U+1F467）"),
+}
+
+
+@pytest.mark.parametrize("name", list(SCRIPTS))
+def test_characters_no_print_font_has_are_one_error_at_their_line_before_building(tmp_path, capsys, name):
+    text, shown = SCRIPTS[name]
+    path = tmp_path / "doc.md"
+    path.write_text(FRONT + "本文。\n\n" + text + "\n", encoding="utf-8")
+    assert cli.main(["check", "--source", str(path)]) == 1
+    out = "".join(capsys.readouterr())
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "doc.md:8:" in errors[0] and shown in errors[0] and "[font-coverage]" in errors[0], out
+    assert cli.main(["pdf", "--source", str(path), "--out", str(tmp_path / "out")]) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_web_only_build_does_not_need_the_print_fonts(tmp_path, capsys):
+    path = tmp_path / "doc.md"
+    path.write_text(FRONT + "שלום עולם\n", encoding="utf-8")
+    assert cli.main(["html", "--source", str(path), "--out", str(tmp_path / "out")]) == 0
