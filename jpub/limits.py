@@ -20,6 +20,7 @@ class Limits:
     max_line: int = 200_000  # characters in one line
     max_headings: int = 5_000
     max_nesting: int = 40  # block quotes and list levels
+    max_unbroken: int = 2_000  # characters in a row with nowhere to break a line (a long URL is about 200)
     max_bracket_cost: int = 4_000  # how much backtracking a paragraph's unclosed brackets cost pandoc (brackets.py)
     render_base_seconds: float = 5.0  # a template's rendering: this, plus a second for each megabyte of source
     render_seconds_per_byte: float = 1e-6
@@ -32,7 +33,8 @@ class Limits:
 LIMITS = Limits()
 _HEADING = re.compile(r"^#{1,6}\s")
 _MARKERS = re.compile(r"(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# a run with no line-break opportunity: no space, hyphen or CJK character (between which lines may break)
+_UNBROKEN = re.compile(r"[^\s\-\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 
 def nesting(lines: list[str]) -> Iterator[int]:
@@ -63,6 +65,21 @@ def nesting(lines: list[str]) -> Iterator[int]:
         yield len(open_items) + quotes
 
 
+def _shown_length(run: str) -> int:
+    """The characters of a run that are set as text: a link's or image's target ``](…)`` is not (a data: URI
+    may be long). One pass of str.find, so a line of ``[a](`` repeated costs no more than its length."""
+    shown, at = 0, 0
+    while True:
+        target = run.find("](", at)
+        if target < 0:
+            return shown + len(run) - at
+        shown += target + 1 - at
+        end = run.find(")", target + 2)
+        if end < 0:
+            return shown
+        at = end + 1
+
+
 def check(rendered: Rendered, path: str, limits: Limits = LIMITS) -> list[Diagnostic]:
     """Errors for input beyond the limits, each at the line that crosses it (at most one per kind)."""
     found: dict[str, Diagnostic] = {}
@@ -84,6 +101,14 @@ def check(rendered: Rendered, path: str, limits: Limits = LIMITS) -> list[Diagno
                 add("limit-headings", number, f"見出しが多すぎます（上限 {limits.max_headings:,}）")
         if depth > limits.max_nesting:
             add("limit-nesting", number, f"入れ子が深すぎます（{depth} 段、上限 {limits.max_nesting}）")
+        if len(line) > limits.max_unbroken:
+            longest = max((_shown_length(run) for run in _UNBROKEN.findall(line) if len(run) > limits.max_unbroken), default=0)
+            if longest > limits.max_unbroken:
+                message = (
+                    f"改行できる所のない文字の並びが長すぎます（{longest:,} 文字、上限 {limits.max_unbroken:,}）。"
+                    "PDF の行分けの時間がその長さの 2 乗で増えるため、空白を入れるか分けてください"
+                )
+                add("limit-word", number, message)
     for number, message in brackets.slow_blocks(lines, limits.max_bracket_cost):
         add("limit-brackets", number, message)
     return list(found.values())

@@ -29,7 +29,7 @@ STYLE_PROPERTIES |= {"vertical-align", "white-space", "letter-spacing", "line-he
 IMAGE_HINT = "画像は ![図の説明](ファイル名) の形で書いてください"
 
 _TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][^\s/>\x00]*)")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_SCHEME = re.compile(r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*):")  # tried at a run's start only: linear
 _PLAIN_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 

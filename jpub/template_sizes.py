@@ -74,8 +74,8 @@ def binop(operator: str, left: Any, right: Any, limit: int) -> int:
 
 
 # %-formatting: the widths and precisions a format string asks for (``*`` takes them from the arguments)
-_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
-_FIELD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")  # a str.format field, one level of nesting: {:>{}}
+_PERCENT = re.compile(r"%(?:\([^)]{0,200}\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[diouxXeEfFgGcrsa%]")
+_FIELD = re.compile(r"\{[^{}]{0,200}(?:\{[^{}]{0,200}\}[^{}]{0,200}){0,4}\}")  # a str.format field, {:>{}} (bounded: linear on any string)
 
 
 def percent(text: str, args: Any, limit: int) -> int:

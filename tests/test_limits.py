@@ -21,6 +21,9 @@ CASES = {
     "<a  50,000 times": (FRONT + "<a " * 50000 + "\n", "limit-brackets", ":4:"),
     "one [ before a long paragraph": (FRONT + "前の段落\n\n本文 [注 " + "長い本文。" * 2000 + "\n", "limit-brackets", ":6:"),
     "[[a] nested": (FRONT + "[[a]" * 12 + "\n", "limit-brackets", ":4:"),
+    "a word of 20,000 letters": (FRONT + "本文 " + "x" * 20000 + "\n", "limit-word", ":4:"),
+    "100,000 unclosed {{": (FRONT + "{{ " * 100000 + "\n", "template-syntax", ":4:"),
+    "100,000 unclosed {##": (FRONT + "本文 {## " * 100000 + "\n", "template-syntax", ":4:"),
     "100,000 headings": (FRONT + "".join(f"# 第{i}章 見出し\n\n" for i in range(1, 100_001)), "limit-headings", ":10004:"),
 }
 
@@ -55,6 +58,18 @@ def test_ordinary_brackets_cost_nothing_or_little(text):
     from jpub.limits import LIMITS
 
     assert list(brackets.slow_blocks(text.split("\n"), LIMITS.max_bracket_cost)) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["![図](data:image/png;base64," + "A" * 50000 + ")", "本文" * 5000, "https://example.com/" + "a/b-" * 1000, "word " * 5000],
+)
+def test_long_lines_that_break_are_not_unbroken_words(line):
+    from jpub import limits
+    from jpub.source_template import Rendered
+
+    rendered = Rendered("pdf", line, (1,))
+    assert [d.rule for d in limits.check(rendered, "doc.md")] == []
 
 
 @pytest.mark.parametrize("indent", ["  ", "    ", "\t"])
