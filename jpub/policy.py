@@ -92,7 +92,8 @@ def _clean(node: Any, warn: Warn, root: Path | None) -> Any:
         return _clean_list(node, warn, root)
     if not isinstance(node, dict) or "t" not in node:
         return node
-    kind, content = node["t"], node.get("c")
+    kind: str = node["t"]
+    content: Any = node.get("c")
     if kind in ("RawBlock", "RawInline"):
         return _raw(node, warn)
     refused = _attributes(content[_ATTR_AT[kind]]) if kind in _ATTR_AT else {}

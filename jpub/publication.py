@@ -83,7 +83,8 @@ class Publication:
         files = [self.source.path]
         for document in self.documents.values():
             files += document.rendered.includes
-            files += images.local_files(document.ast()["blocks"], self.source.path.parent)
+        for tree in {document.ast_json for document in self.documents.values()}:  # editions may share a parse
+            files += images.local_files(json.loads(tree)["blocks"], self.source.path.parent)
         return files
 
 

@@ -147,8 +147,9 @@ def _yaml_place(exc: yaml.YAMLError) -> tuple[int, str, int]:
     line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening fence
     column = mark.column + 1 if mark else 0
     what = getattr(exc, "problem", None) or str(exc)
-    if getattr(exc, "context", None):
-        what = f"{exc.context}: {what}"
+    context_text = getattr(exc, "context", None)
+    if context_text:
+        what = f"{context_text}: {what}"
     return line, f"フロントマターの YAML が不正です: {what}", column
 
 

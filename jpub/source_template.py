@@ -145,7 +145,7 @@ def render_body(source: Source, variables: Mapping[str, Any], fmt: str) -> Rende
     # drop the padding lines again
     pad = source.body_line - 1
     text = "\n".join(text.split("\n")[pad:])
-    return Rendered(fmt, text, lines[pad:], tuple(env.loader.loaded))
+    return Rendered(fmt, text, lines[pad:], tuple(_loaded(env)))
 
 
 def render_front(source: Source) -> dict[str, Any]:
@@ -183,8 +183,13 @@ def _render(source: Source, env: BoundedSandbox, text: str, context: dict[str, A
                     raise template_sandbox.TooLarge(message)
     except template_errors.AUTHOR_ERRORS as exc:
         reached = _suspended_at(stream) if stream is not None else None
-        raise template_errors.diagnose(source, exc, variables, front_line=line, reached=reached, seconds=seconds, included=env.loader.loaded) from None
+        raise template_errors.diagnose(source, exc, variables, front_line=line, reached=reached, seconds=seconds, included=_loaded(env)) from None
     return "".join(chunks)
+
+
+def _loaded(env: BoundedSandbox) -> list[Path]:
+    """The real paths of the files the environment's loader has given out so far."""
+    return env.loader.loaded if isinstance(env.loader, SourceFolderLoader) else []
 
 
 def _compiled(source: Source, env: BoundedSandbox, text: str, line: int) -> jinja2.Template:
@@ -203,7 +208,7 @@ def _suspended_at(stream: Iterator[str]) -> tuple[str, int] | None:
     """(template file, line) where a template's output stream stands: the place to report a limit that was
     crossed between two pieces of output."""
     found = None
-    frame_of = stream
+    frame_of: Any = stream
     while frame_of is not None:
         frame = getattr(frame_of, "gi_frame", None)
         template = frame.f_globals.get("__jinja_template__") if frame is not None else None

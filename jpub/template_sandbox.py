@@ -71,9 +71,10 @@ class BoundedSandbox(SandboxedEnvironment):
         receiver = getattr(__obj, "__self__", None)
         wrapped = getattr(__obj, "__wrapped__", None)  # str.format and format_map, as the sandbox wraps them
         name = getattr(wrapped or __obj, "__name__", "")
-        if isinstance(getattr(wrapped, "__self__", None), str) and name in ("format", "format_map"):
+        formatted = getattr(wrapped, "__self__", None)
+        if isinstance(formatted, str) and name in ("format", "format_map"):
             fields = dict(args[0]) if name == "format_map" and args and isinstance(args[0], dict) else kwargs
-            __self.allow(template_sizes.str_format(wrapped.__self__, args if name == "format" else (), fields, MAX_BYTES))
+            __self.allow(template_sizes.str_format(formatted, args if name == "format" else (), fields, MAX_BYTES))
         elif isinstance(receiver, str) and name in template_sizes.METHODS:
             __self.allow(_predicted(template_sizes.METHODS[name], receiver, args, kwargs))
         result = super().call(__context, __obj, *args, **kwargs)
@@ -114,7 +115,7 @@ class BoundedSandbox(SandboxedEnvironment):
             self.allow(template_sizes.weight(value, MAX_BYTES), "値")
         return value
 
-    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, parts: Iterable[str]) -> str:
         """What a {% set %} block, a macro or a {% filter %} block made, joined: Jinja2 joins them here."""
         parts = list(parts)
         self.allow(sum(len(part) for part in parts))
