@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import ctypes.util
+import ctypes
 import functools
 import subprocess
 import unicodedata
@@ -29,6 +29,19 @@ def missing_fonts(settings: Settings) -> list[str]:
     return [font for font in (settings.serif_font, settings.sans_font, settings.mono_font) if font not in families]
 
 
+@functools.cache
+def has_harfbuzz_subset() -> bool:
+    """Whether the library loads, by the names the platforms give it. Loading it spawns no process
+    (ctypes.util.find_library runs ldconfig or gcc, which a Ctrl-C could leave behind)."""
+    for name in ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll"):
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return True
+    return False
+
+
 def check_pdf(settings: Settings, path: str, line: int) -> list[Diagnostic]:
     """Errors for missing fonts or libraries; a warning when font subsetting will be slow."""
     found = []
@@ -38,7 +51,7 @@ def check_pdf(settings: Settings, path: str, line: int) -> list[Diagnostic]:
                 path, line, 0, "error", "font-missing", f"フォント「{font}」がありません（apt-get install fonts-noto-cjk、または publish: で別の書体を指定）"
             )
         )
-    if ctypes.util.find_library("harfbuzz-subset") is None:
+    if not has_harfbuzz_subset():
         found.append(
             Diagnostic(
                 path,

@@ -33,7 +33,11 @@ _CLOSER = {"{{": "}}", "{%": "%}", COMMENT_START: COMMENT_END}
 
 def _at(text: str, mark: str) -> list[int]:
     """Every offset where ``mark`` starts, overlapping ones too."""
-    return [m.start() for m in re.finditer(f"(?={re.escape(mark)})", text)]
+    found, at = [], text.find(mark)
+    while at != -1:
+        found.append(at)
+        at = text.find(mark, at + 1)
+    return found
 
 
 def tag_spans(body: str) -> list[tuple[int, int]]:

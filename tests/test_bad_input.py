@@ -153,10 +153,11 @@ def test_missing_harfbuzz_subset_is_a_warning(monkeypatch):
     import ctypes.util
 
     from jpub import preflight
+
+    assert preflight.has_harfbuzz_subset() == (ctypes.util.find_library("harfbuzz-subset") is not None)
     from jpub.settings import Settings
 
-    real = ctypes.util.find_library
-    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None if name == "harfbuzz-subset" else real(name))
+    monkeypatch.setattr(preflight, "has_harfbuzz_subset", lambda: False)
     (found,) = [d for d in preflight.check_pdf(Settings(), "doc.md", 1) if d.rule == "harfbuzz-subset"]
     assert found.severity == "warning" and "libharfbuzz-subset0" in found.message
 
