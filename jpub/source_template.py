@@ -157,11 +157,15 @@ def render_front(source: Source) -> dict[str, Any]:
     env = environment(source)
     rendered: dict[str, Any] = {}
     for key, value in source.front.items():
+        if key in _SET_AS_TEXT:
+            _check_length(source, key, value)
         if isinstance(value, str) and ("{{" in value or "{%" in value):
             rendered[key] = _render(source, env, value, dict(source.front), front_key_line(source, key), source.front)
             bad = unwritable(rendered[key])  # {{ "\x01" }} makes what the YAML could not hold
             if bad:
                 raise DocumentError.at(source.display, front_key_line(source, key), unwritable_message(key, bad), "front-matter")
+            if key in _SET_AS_TEXT:
+                _check_length(source, key, rendered[key])
         else:
             rendered[key] = value
     return rendered
@@ -220,6 +224,19 @@ def _suspended_at(stream: Iterator[str]) -> tuple[str, int] | None:
             found = (template.filename or "", template.get_corresponding_lineno(frame.f_lineno))
         frame_of = getattr(frame_of, "gi_yieldfrom", None)
     return found
+
+
+# metadata set on the cover, in running heads and in the files' properties; laying a very long title out
+# on the cover costs time growing faster than its length, and no title needs a thousand characters
+_SET_AS_TEXT = ("title", "subtitle", "author", "subject", "keywords")
+MAX_TITLE = 1_000
+
+
+def _check_length(source: Source, key: str, value: Any) -> None:
+    length = len(str(value))
+    if length > MAX_TITLE:
+        message = f"{key} が長すぎます（{length:,} 文字、上限 {MAX_TITLE:,}）"
+        raise DocumentError.at(source.display, front_key_line(source, key), message, "front-matter")
 
 
 def front_key_line(source: Source, key: str) -> int:

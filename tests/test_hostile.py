@@ -264,3 +264,21 @@ def test_a_web_only_build_does_not_need_the_print_fonts(tmp_path, capsys):
     path = tmp_path / "doc.md"
     path.write_text(FRONT + "שלום עולם\n", encoding="utf-8")
     assert cli.main(["html", "--source", str(path), "--out", str(tmp_path / "out")]) == 0
+
+
+@pytest.mark.parametrize("key", ["title", "subtitle", "author"])
+def test_a_title_too_long_to_set_is_one_message_at_its_line(tmp_path, capsys, key):
+    path = tmp_path / "doc.md"
+    path.write_text(f"---\nyear: 1\n{key}: {'x' * 50000}\n---\n# 第1章 本文\n\n本文。\n", encoding="utf-8")
+    assert cli.main(["check", "--source", str(path)]) == 1
+    assert f"doc.md:3: error: {key} が長すぎます（50,000 文字、上限 1,000） [front-matter]" in capsys.readouterr().err
+
+
+def test_the_pdf_fetches_no_fifo_inside_the_source_folder(tmp_path):
+    from jpub.fetching import SourceTreeFetcher
+
+    os.mkfifo(tmp_path / "pic.png")
+    fetcher = SourceTreeFetcher([tmp_path])
+    with pytest.raises(ValueError):
+        fetcher.fetch((tmp_path / "pic.png").as_uri())
+    assert fetcher.refused == [(tmp_path / "pic.png").as_uri()]
