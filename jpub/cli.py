@@ -93,7 +93,7 @@ def build(args: argparse.Namespace, targets: list[str]) -> int:
             return 1
         if editions:
             outputs = pipeline.render(pub, editions)
-            for output, path in zip(outputs, pipeline.write(outputs, source, args.out), strict=True):
+            for output, path in zip(outputs, pipeline.write(outputs, pub, args.out), strict=True):
                 if not args.quiet:
                     _log(f"{output.edition:<5} {path}  {len(output.data) / 1024:.0f} KiB  {output.seconds:.2f} s")
     if "verify" in targets:

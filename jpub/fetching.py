@@ -26,7 +26,16 @@ class SourceTreeFetcher(URLFetcher):
         return any(path.is_relative_to(root) for root in self.roots)
 
     def fetch(self, url, headers=None):
-        if not self.allows(url):
+        if not self.allows(url) or not _regular_or_absent(url):
             self.refused.append(url)
             raise ValueError(f"refused: {url}")
         return super().fetch(url, headers)
+
+
+def _regular_or_absent(url: str) -> bool:
+    """A file: URL names a regular file or nothing (a FIFO would block the layout, a device never end)."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return True
+    path = Path(unquote(parts.path))
+    return not path.exists() or path.is_file()

@@ -82,6 +82,22 @@ class Embedder:
         return data_uri(data, kind)
 
 
+def local_files(node: Any, root: Path) -> list[Path]:
+    """The files beside the source that the images of an AST (or a part of one) are read from."""
+    found: list[Path] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            url = item["c"][2][0] if item.get("t") == "Image" else ""
+            if url and not url.startswith("data:"):
+                found.append(root / unquote(urlsplit(url).path))
+            stack.extend(item.values())
+    return found
+
+
 def embed(node: Any, embedder: Embedder) -> Any:
     """Every Image with its file embedded; an image whose URL the resource policy removed keeps only its text."""
     if isinstance(node, list):

@@ -25,13 +25,25 @@ def executable() -> str:
         raise DocumentError.at("pandoc", 0, "pandoc が見つかりません（pip install pypandoc-binary）", "pandoc") from None
 
 
+BASE_SECONDS = 20.0  # any run: start-up, and the whole default source many times over
+SECONDS_PER_MEGABYTE = 20.0  # reading runs at about 8 s a megabyte here; writing from JSON faster
+
+
+def time_limit(data: bytes) -> float:
+    """How long one run may take: proportional to its input, so that a pathological input that the
+    checks before it did not catch stops in seconds, not hours."""
+    return BASE_SECONDS + len(data) / 1_000_000 * SECONDS_PER_MEGABYTE
+
+
 def run(args: list[str], data: bytes, cwd: Path | None = None) -> bytes:
     """pandoc with the sandbox on: readers and writers touch only files named on the command line."""
     command = [executable(), "--sandbox", *args]
+    seconds = time_limit(data)
     try:
-        done = subprocess.run(command, input=data, capture_output=True, cwd=cwd, timeout=300, check=False)
+        done = subprocess.run(command, input=data, capture_output=True, cwd=cwd, timeout=seconds, check=False)
     except subprocess.TimeoutExpired:
-        raise DocumentError.at("pandoc", 0, "pandoc が 300 秒以内に終わりませんでした", "pandoc") from None
+        message = f"pandoc が {seconds:.0f} 秒以内に終わりませんでした（かっこ・強調・表などの書き方が pandoc を極端に遅くしていないか確かめてください）"
+        raise DocumentError.at("pandoc", 0, message, "pandoc") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
         raise DocumentError.at("pandoc", 0, f"pandoc が失敗しました: {message}", "pandoc")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,19 +22,23 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import blocks, checks, crossref, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_folder, source_template
+from jpub import blocks, checks, crossref, forked, gcpause, images, limits, pandoc, pandoc_ast, policy, preflight, source_folder, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic, sort
 from jpub.editions import EDITIONS, FORMATS
-from jpub.eras import parse_era_date
+from jpub.eras import ERAS, era_date, parse_era_date
 from jpub.errors import DocumentError
-from jpub.outputs import write_atomically
+from jpub.outputs import write_all
 from jpub.publication import Document, Meta, Publication
 from jpub.settings import Settings
 from jpub.source_template import Rendered
 
 RESERVED = ("format",)  # front-matter keys the build itself sets for the body
+# a document's date: from the first day of 明治 (the era form needs an era) to the last day a zip file's
+# timestamps can hold (the Word edition is a zip, stamped with the date)
+FIRST_DATE = ERAS[0].first_day
+LAST_DATE = dt.date(2107, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,13 @@ def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
             if date is None:
                 message = f"date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください（{front['date']!r}）"
                 raise DocumentError.at(shown, date_line, message, "front-matter") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    last = dt.datetime(LAST_DATE.year, 12, 31, 23, 59, 58, tzinfo=dt.UTC).timestamp()
+    if epoch.isdigit() and int(epoch) > last:  # pandoc and the zip writer read it too
+        raise DocumentError.at("SOURCE_DATE_EPOCH", 0, f"SOURCE_DATE_EPOCH が大きすぎます（{LAST_DATE} まで、{int(last)} 以下にしてください）", "front-matter")
+    if isinstance(date, dt.date) and not FIRST_DATE <= date <= LAST_DATE:
+        message = f"date は {era_date(FIRST_DATE)}（{FIRST_DATE}）から {LAST_DATE} までの日付で書いてください（{date}）"
+        raise DocumentError.at(shown, date_line, message, "front-matter")
     keywords = front.get("keywords") or ()
     if isinstance(keywords, str):
         keywords = [k.strip() for k in keywords.split(",")]
@@ -117,7 +129,7 @@ def parse(draft: Draft) -> Publication:
     for fmt, rendered in draft.renderings.items():
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
-            tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
+            tree["blocks"], notes = policy.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
             pandoc_ast.assign_ids(tree["blocks"])
             tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
             tree["blocks"], crossrefs = crossref.apply(tree["blocks"], draft.settings)
@@ -147,6 +159,8 @@ def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
         found += images.font_warnings(document.ast()["blocks"], embedder, faces)
     if "pdf" in editions:
         found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))
+    if ("pdf" in editions or not editions) and "pdf" in pub.documents:  # characters the print fonts lack
+        found += preflight.uncovered(pub.documents["pdf"].rendered, pub.settings, pub.source.display)
     return sort(found)
 
 
@@ -198,11 +212,10 @@ def output_path(source: Path, out: Path, edition: str) -> Path:
     return out / f"{source.stem}{EDITIONS[edition].suffix}"
 
 
-def write(outputs: Sequence[Output], source: Path, out: Path) -> tuple[Path, ...]:
-    """Every output in place (a failure leaves earlier outputs as they were)."""
-    written = []
-    for output in outputs:
-        target = output_path(source, out, output.edition)
-        write_atomically(target, output.data)
-        written.append(target)
-    return tuple(written)
+def write(outputs: Sequence[Output], pub: Publication, out: Path) -> tuple[Path, ...]:
+    """Every output in place, all or nothing: each written to a temporary file, then all renamed; a failure
+    leaves every earlier output as it was. An output that would replace one of the build's inputs (the
+    source, an include, an image) is refused before anything is written."""
+    targets = tuple(output_path(pub.source.path, out, output.edition) for output in outputs)
+    write_all({target: output.data for target, output in zip(targets, outputs, strict=True)}, pub.inputs())
+    return targets

@@ -8,9 +8,10 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from jpub import pandoc_ast, source_template
+from jpub import images, pandoc_ast, source_template
 from jpub import source as source_mod
 from jpub.crossref import Crossrefs, Target
 from jpub.diagnostics import Diagnostic
@@ -73,3 +74,13 @@ class Publication:
     meta: Meta
     variables: Mapping[str, Any]
     documents: Mapping[str, Document]
+
+    def inputs(self) -> list[Path]:
+        """Every file the build reads — the source, what it includes, each edition's images — which no
+        output may replace."""
+        files = [self.source.path]
+        for document in self.documents.values():
+            files += document.rendered.includes
+        for tree in {document.ast_json for document in self.documents.values()}:  # editions may share a parse
+            files += images.local_files(json.loads(tree)["blocks"], self.source.path.parent)
+        return files

@@ -38,7 +38,7 @@ def included_documents(src: Source) -> list[Diagnostic]:
     """Each literal ``{% include %}`` — in the source or in what it includes — of a file that is a document of
     the source's folder, at the file and line where the include is written."""
     folder = src.path.parent.resolve()
-    env = source_template.environment(src.path.parent)
+    env = source_template.environment(src)
     found: list[Diagnostic] = []
     seen: set[Path] = set()
 

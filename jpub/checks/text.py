@@ -170,11 +170,21 @@ def curly_quote(doc: Doc) -> Iterator[Finding]:
             yield Finding(where, expected_found("和文の引用符は", "「」", match.group(0)))
 
 
+def _joins_emoji(text: str, column: int) -> bool:
+    """A zero-width joiner between two emoji (man, ZWJ, woman, ZWJ, girl: a family) is part of one picture,
+    not a copying artefact."""
+    before, after = text[column - 1 : column], text[column + 1 : column + 2]
+    return bool(before and after) and _EMOJI.match(before) is not None and _EMOJI.match(after) is not None
+
+
+_EMOJI = re.compile(r"[\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]")
+
+
 def invisible(doc: Doc) -> Iterator[Finding]:
     """Invisible and control characters: ZWSP, soft hyphen, a BOM in mid-file, NBSP, C0/C1 controls."""
     for line in doc.lines:
         for column, ch in enumerate(line.text):
-            name = INVISIBLE.get(ch)
+            name = None if ch == "\u200d" and _joins_emoji(line.text, column) else INVISIBLE.get(ch)
             if name is None and (ch < " " and ch != "\t" or "\x7f" <= ch <= "\x9f" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"):
                 name = "制御文字"
             if name:
