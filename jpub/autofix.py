@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jpub.checks import regions
 from jpub.diagnostics import Diagnostic
-from jpub.outputs import write_atomically
+from jpub.outputs import write_all
 from jpub.publication import Publication
 from jpub.source import display_path
 
@@ -131,12 +131,17 @@ def diff(changes: Iterable[Change]) -> str:
 
 
 def write(changes: Iterable[Change]) -> None:
-    """Each file written beside itself and renamed into place, keeping its permissions (and a BOM it had)."""
+    """Every file fixed or none (each written beside itself, then all renamed into place), keeping each file's
+    permissions and a BOM it had."""
+    files: dict[Path, bytes] = {}
+    modes: dict[Path, int] = {}
     for change in changes:
         target = change.path.resolve()
-        mode = target.stat().st_mode & 0o7777
+        modes[target] = target.stat().st_mode & 0o7777
         bom = target.read_bytes().startswith(b"\xef\xbb\xbf")
-        write_atomically(target, (b"\xef\xbb\xbf" if bom else b"") + change.after.encode("utf-8"))
+        files[target] = (b"\xef\xbb\xbf" if bom else b"") + change.after.encode("utf-8")
+    write_all(files)
+    for target, mode in modes.items():
         target.chmod(mode)
 
 
