@@ -117,6 +117,8 @@ def parse(draft: Draft) -> Publication:
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
             tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
+            if any(command in rendered.text for command in pandoc_ast.TEX_PAGE_BREAKS):
+                tree["blocks"] = pandoc_ast.read_page_breaks(tree["blocks"])
             pandoc_ast.assign_ids(tree["blocks"])
             parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
         tree_json, notes = parsed[rendered.text]

@@ -38,6 +38,8 @@ class Line:
     top: float = 0.0  # pt from the top of the page
     bottom: float = 0.0
     furniture: bool = False  # a running head or folio, in the margin above or below the text block
+    left: float = 0.0  # pt from the left edge of the page
+    right: float = 0.0
 
     @property
     def text(self) -> str:
@@ -67,7 +69,8 @@ def _lines(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[Line, ...], int
         for number, line in enumerate(page.iterfind(".//x:line", _XHTML), start=1):
             words = tuple(w.text or "" for w in line.iterfind("x:word", _XHTML))
             top, bottom = float(line.get("yMin", "0")), float(line.get("yMax", "0"))
-            found.append(Line(page_no, number, words, top, bottom, _is_furniture(top, bottom, height)))
+            left, right = float(line.get("xMin", "0")), float(line.get("xMax", "0"))
+            found.append(Line(page_no, number, words, top, bottom, _is_furniture(top, bottom, height), left, right))
     return tuple(found), pages
 
 

@@ -14,15 +14,22 @@ from weasyprint import CSS, HTML
 
 from jpub import page_templates
 from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
-from jpub.editions.pdf import pydyf_patch
+from jpub.editions.pdf import grid, justify, leaders, page_flow, pydyf_patch, unbreakable
 from jpub.editions.pdf.layout import GRID, HEADINGS, heading_role
 from jpub.editions.pdf.notes import as_footnotes
-from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine
+from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine_tree
 from jpub.fetching import SourceTreeFetcher
 from jpub.pandoc_ast import Heading, plain_text, walk_blocks
 from jpub.publication import Document, Publication
 
 pydyf_patch.install()
+# Japanese composition inside WeasyPrint's layout: 両端揃え, numbers kept with their units, the line grid, even
+# 目次 leaders. Each is pinned to WeasyPrint 70.0; on another version it warns and is left out (the PDF is
+# plainer, not wrong).
+justify.install()
+unbreakable.install()
+grid.install(GRID.pitch_pt)
+leaders.install()
 
 COVER_LINE = 34  # characters of 11 pt in the cover box (136 mm)
 COVER_LINES = 10  # lines of material that fit between the title and the foot
@@ -88,19 +95,21 @@ def print_html(pub: Publication) -> str:
     fragments = html_fragments(document)
     headings = document.headings
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
-    return refine(
-        page_templates.render(
-            "pdf/page.html.j2",
-            meta=pub.meta,
-            created=pub.meta.timestamp().isoformat(),
-            cover=fragments.cover,
-            cover_fit=cover_fit(fragments.cover),
-            body=fragments.body,
-            toc=toc_tree(headings, depth),
-            title_phrases=_display(pub.meta.title),
-            subtitle_phrases=_display(pub.meta.subtitle),
-        )
+    page = page_templates.render(
+        "pdf/page.html.j2",
+        meta=pub.meta,
+        created=pub.meta.timestamp().isoformat(),
+        cover=fragments.cover,
+        cover_fit=cover_fit(fragments.cover),
+        body=fragments.body,
+        toc=toc_tree(headings, depth),
+        title_phrases=_display(pub.meta.title),
+        subtitle_phrases=_display(pub.meta.subtitle),
     )
+    root = lxml.html.document_fromstring(page)
+    page_flow.mark_breaks(root)
+    refine_tree(root)
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _css_string(text: str) -> str:
@@ -132,6 +141,7 @@ def stylesheet(pub: Publication) -> str:
         chapter_level=chapter,
         part_levels=list(range(1, chapter)),
         part_labels=part_labels(headings),
+        break_before=page_flow.break_before(pub.settings.page_flow),
     )
 
 
