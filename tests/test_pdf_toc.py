@@ -70,14 +70,16 @@ def _entries(pdf: Path) -> list[Entry]:
     return out
 
 
+# 37 characters with its number: it fills a 目次 line of 章 to the page-number column, leaving no room for a leader
+LONG_TITLE = "近年の自然災害の発生状況と被害の特徴及び地域の防災体制の現状と課題"
+
+
 @pytest.fixture(scope="module")
 def toc_pdf(tmp_path_factory) -> Path:
     """Titles ending on fractions of an em (Latin, figures) and on whole ems, and page numbers of one and two digits."""
     folder = tmp_path_factory.mktemp("toc")
-    chapters = "".join(
-        f"## 第{n}章 {title}\n\n本文。\n\n::: pagebreak\n:::\n\n"
-        for n, title in enumerate(["総論", "AIの活用", "Society 5.0の実現", "計画の進め方について"] * 3, 1)
-    )
+    titles = ["総論", "AIの活用", "Society 5.0の実現", "計画の進め方について"] * 3 + [LONG_TITLE]
+    chapters = "".join(f"## 第{n}章 {title}\n\n本文。\n\n::: pagebreak\n:::\n\n" for n, title in enumerate(titles, 1))
     source = folder / "doc.md"
     source.write_text(f"---\ntitle: 目次の試験\nauthor: 試験省\nlang: ja\n---\n\n# 第1部 全体\n\n{chapters}", encoding="utf-8")
     assert main(["pdf", "--quiet", "--source", str(source), "--out", str(folder / "out")]) == 0
@@ -86,7 +88,7 @@ def toc_pdf(tmp_path_factory) -> Path:
 
 def test_toc_leaders_are_3ten_leaders_between_even_gaps(toc_pdf):
     entries = _entries(toc_pdf)
-    assert len(entries) == 13 and {e.number for e in entries} >= {"3", "14"}
+    assert len(entries) == 14 and {e.number for e in entries} >= {"3", "14"}
     gaps_after_title = [e.leader_left - e.title_right for e in entries]
     assert max(gaps_after_title) - min(gaps_after_title) < 0.15 * EM, gaps_after_title
     assert all(0.2 * EM < gap < 0.6 * EM for gap in gaps_after_title), gaps_after_title  # never touching the title
@@ -118,6 +120,13 @@ def test_without_the_even_spreading_the_gaps_after_titles_differ(toc_pdf, tmp_pa
         if title:
             gaps.append(dots[0].left - title[-1].right)
     assert max(gaps) - min(gaps) > 0.3 * EM, gaps
+
+
+def test_a_toc_entry_that_wraps_breaks_between_phrases_and_keeps_text_beside_its_leader(toc_pdf):
+    rows = ["".join(w.text for w in row) for row in _rows(_words(toc_pdf, 2))]
+    first = next(i for i, row in enumerate(rows) if row.startswith("第13章"))
+    assert rows[first] == "第13章" + LONG_TITLE[:-2]  # not 「…現状と課」 / 「題」
+    assert re.fullmatch(r"課題…+15", rows[first + 1]), rows[first + 1]
 
 
 # ---- headings and labels in the body --------------------------------------------------------------------------

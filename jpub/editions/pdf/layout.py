@@ -90,8 +90,11 @@ class HeadingStyle:
         return grid.pitch_pt if self.pitches == 1 else self.size_pt * HEADING_LEADING
 
     def space_below_pt(self, grid: Grid = GRID) -> float:
-        """The margin below that completes its pitches."""
-        return round(self.pitches * grid.pitch_pt - self.line_height_pt(grid) - self.rule_pt, 3)
+        """The margin below that completes its pitches: for one line, and for two lines in one pitch more (the
+        grid's snap of what follows rounds the rest up), so a heading that breaks does not open a blank line."""
+        one = self.pitches * grid.pitch_pt - self.line_height_pt(grid) - self.rule_pt
+        two = (self.pitches + 1) * grid.pitch_pt - 2 * self.line_height_pt(grid) - self.rule_pt
+        return round(min(one, two), 3)
 
     def space_above_pt(self, grid: Grid = GRID) -> float:
         return round(self.above * grid.pitch_pt, 3)

@@ -21,14 +21,15 @@ from jpub.editions.pdf.pinned import Pin, safe_to_patch
 
 # Units and counters a figure keeps, the longest first (年度 before 年, 億円 before 億).
 UNITS = sorted(
-    """年度 年 か月 カ月 ヶ月 ヵ月 箇月 月 日 時間 時 分 秒 週 件 人 名 社 校 機関 団体 か所 カ所 ヶ所 箇所 か国 カ国 ヶ国 箇国
-    ％ % 倍 回 億円 万円 兆円 千円 円 億 万 兆 千 ドル 歳 度 点 個 台 種 本 枚 冊 部 章 節 項 号 条 位 割 世代 期 区 市 県
-    都道府県 ha km kg cm mm m2 m GB TB PB MW kW""".split(),
+    """年度 年間 年 か月間 か月 カ月 ヶ月 ヵ月 箇月 月 日間 日 時間 時 分 秒 週間 週 件 人 名 社 校 機関 団体 施設 か所 カ所 ヶ所
+    箇所 か国 カ国 ヶ国 箇国 ％ % 倍 回 億円 万円 兆円 千円 円 億 万 兆 千 ドル 歳 度 点 個 台 種 本 枚 冊 部 章 節 項 号 条 位
+    割 世代 世帯 期 区 市町村 市 県 都道府県 地区 棟 戸 食 ha km kg cm mm m2 m GB TB PB MW kW""".split(),
     key=len,
     reverse=True,
 )
 _FIGURE = r"[0-9０-９](?:[0-9０-９,，.．]*[0-9０-９])?"
-_NUMBER = re.compile(rf"(?P<prefix>第)?{_FIGURE}(?:[兆億万千]{_FIGURE})*(?P<unit>{'|'.join(map(re.escape, UNITS))})?")
+# 1億2,000万円, 250万食: a large-number unit may stand between the figures and the counter
+_NUMBER = re.compile(rf"(?P<prefix>第)?{_FIGURE}(?:[兆億万千]{_FIGURE})*(?P<unit>[兆億万千]?(?:{'|'.join(map(re.escape, UNITS))}))?")
 _DIGIT = re.compile(r"[0-9０-９]")
 _IN_A_WORD = re.compile(r"[A-Za-z0-9.,_\-]")  # before a figure: G7, v2.0, a longer figure
 _LETTER = re.compile(r"[A-Za-z]")

@@ -13,9 +13,9 @@ import lxml.html
 from weasyprint import CSS, HTML
 
 from jpub import page_templates
-from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
+from jpub.editions.fragments import TocEntry, chapter_level, html_fragments, toc_depth, toc_tree
 from jpub.editions.pdf import grid, justify, leaders, page_flow, pydyf_patch, unbreakable
-from jpub.editions.pdf.layout import GRID, HEADINGS, heading_role
+from jpub.editions.pdf.layout import GRID, HEADINGS, HeadingStyle, heading_role
 from jpub.editions.pdf.notes import as_footnotes
 from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine_tree
 from jpub.fetching import SourceTreeFetcher
@@ -72,6 +72,22 @@ def _phrased(inlines: list) -> list:
     return out
 
 
+TOC_RESERVED_EM = 3.25  # of a 目次 line: the page-number column (2 em) and the shortest leader with its padding
+
+
+def toc_titles(entries: tuple[TocEntry, ...], depth: int = 0) -> dict[str, list[tuple[str, bool]]]:
+    """Heading id → the 目次 entry's title in phrases. The last phrase is set unbroken with the leader, so a title
+    that wraps keeps text beside its leader; one that may not fit on a line breaks between phrases, as the
+    headings do (「…課題と／展望」, never 「…課／題と展望」); one that surely fits is one phrase."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for entry in entries:
+        text = entry.heading.text
+        line = HeadingStyle(GRID.font_pt, indent_pt=(depth + TOC_RESERVED_EM) * GRID.font_pt)
+        found[entry.heading.id] = [(text, True)] if line.fits_one_line(text) else _display(text)
+        found.update(toc_titles(entry.children, depth + 1))
+    return found
+
+
 def print_document(pub: Publication) -> Document:
     """The pdf rendering with its notes as footnotes set at the foot of the page, not as endnotes, and its
     headings broken only between phrases. A heading of the body that surely fits on one line of the full
@@ -95,6 +111,7 @@ def print_html(pub: Publication) -> str:
     fragments = html_fragments(document)
     headings = document.headings
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
+    toc = toc_tree(headings, depth)
     page = page_templates.render(
         "pdf/page.html.j2",
         meta=pub.meta,
@@ -102,7 +119,8 @@ def print_html(pub: Publication) -> str:
         cover=fragments.cover,
         cover_fit=cover_fit(fragments.cover),
         body=fragments.body,
-        toc=toc_tree(headings, depth),
+        toc=toc,
+        toc_titles=toc_titles(toc),
         title_phrases=_display(pub.meta.title),
         subtitle_phrases=_display(pub.meta.subtitle),
     )
