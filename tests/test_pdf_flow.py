@@ -190,3 +190,24 @@ def test_no_page_of_the_default_document_is_under_half_full_but_before_a_part_or
         if fill < 0.5 and page + 1 not in part_starts:
             short.append((page, round(fill, 2)))
     assert short == []
+
+
+@pytest.mark.parametrize(
+    "body, marked, left",
+    [
+        ('<p>一</p><div class="pagebreak"></div><p>二</p>', ["二"], 0),
+        ('<p>一</p><div class="pagebreak">\n</div><div class="pagebreak"></div><p>二</p>', ["二"], 0),
+        ('<p>一</p><div class="pagebreak"></div>', [], 0),  # at the end: no break at all
+        ('<div class="box"><p>一</p><div class="pagebreak"></div></div><p>二</p>', ["二"], 0),
+        ('<p>一</p><div class="pagebreak"><p>囲み</p></div>', ["囲み"], 1),  # with content: before itself
+    ],
+)
+def test_pagebreak_divs_become_a_break_before_what_follows(body, marked, left):
+    import lxml.html
+
+    from jpub.editions.pdf.page_flow import mark_breaks
+
+    root = lxml.html.document_fromstring(f"<html><body><main>{body}</main></body></html>")
+    mark_breaks(root)
+    assert [element.text_content() for element in root.iter() if "break-before" in (element.get("class") or "")] == marked
+    assert len(root.findall(".//div[@class='pagebreak']")) + len(root.findall(".//div[@class='pagebreak break-before']")) == left
