@@ -151,3 +151,19 @@ def split_cover(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     """(the blocks of ::: cover divs, everything else)."""
     cover = [inner for b in blocks if has_class(b, "cover") for inner in b["c"][1]]
     return cover, [b for b in blocks if not has_class(b, "cover")]
+
+
+PAGE_BREAK = "pagebreak"  # ::: pagebreak, the explicit page break every edition reads
+TEX_PAGE_BREAKS = ("\\newpage", "\\pagebreak")
+
+
+def read_page_breaks(blocks: list[Block]) -> list[Block]:
+    """pandoc's ``\\newpage`` (a raw TeX block, which every writer but LaTeX's drops; ``\\pagebreak`` too) as
+    the ``::: pagebreak`` div, so that the editions read one form of the explicit page break."""
+
+    def replace(node: dict[str, Any]) -> Block | None:
+        if node.get("t") == "RawBlock" and node["c"][0] in ("tex", "latex") and node["c"][1].strip() in TEX_PAGE_BREAKS:
+            return {"t": "Div", "c": [["", [PAGE_BREAK], []], []]}
+        return None
+
+    return list(rebuild(blocks, replace))

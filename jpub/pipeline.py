@@ -130,6 +130,8 @@ def parse(draft: Draft) -> Publication:
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
             tree["blocks"], notes = policy.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
+            if any(command in rendered.text for command in pandoc_ast.TEX_PAGE_BREAKS):
+                tree["blocks"] = pandoc_ast.read_page_breaks(tree["blocks"])
             pandoc_ast.assign_ids(tree["blocks"])
             tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
             tree["blocks"], crossrefs = crossref.apply(tree["blocks"], draft.settings)

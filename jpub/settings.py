@@ -17,6 +17,11 @@ SEVERITIES = ("off", "warning", "error")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 COLUMN_NUMBERING = ("none", "document", "chapter")  # コラム / コラム1 / コラム2-1
 LINK_URLS = ("footnote", "after", "none")  # where the print edition prints a link's URL
+# Where a 部 and a 章 begin: on a new page, on the next right-hand page, or running on after what precedes.
+PAGE_FLOW_UNITS = ("part", "chapter")
+PAGE_FLOWS = ("new-page", "recto", "run-on")
+# A 概要 is dense: 部 open a page, 章 run on. A full 白書 sets chapter: new-page (or recto).
+DEFAULT_PAGE_FLOW = MappingProxyType({"part": "new-page", "chapter": "run-on"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Settings:
     pdf_reference_page: bool = False  # print edition: a reference says its target's page (図1-2（p.5）)
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
+    page_flow: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PAGE_FLOW)  # {part|chapter: new-page|recto|run-on}
 
 
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)}
@@ -50,6 +56,21 @@ def _line_of(key: str, yaml_text: str, publish_line: int) -> int:
         if re.match(rf"\s+{re.escape(key)}\s*:", lines[index]):
             return index + 2  # +1 for 1-based, +1 for the opening ---
     return publish_line
+
+
+def _nested_line_of(key: str, yaml_text: str, parent_line: int) -> int:
+    """The file line of ``key:`` in the block under the setting written at ``parent_line`` (that line when the
+    block is written inline, ``{part: run-on}``, or the key cannot be found)."""
+    lines = yaml_text.split("\n")
+    parent = lines[parent_line - 2] if 2 <= parent_line <= len(lines) + 1 else ""
+    indent = len(parent) - len(parent.lstrip())
+    for index in range(parent_line - 1, len(lines)):
+        line = lines[index]
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        if re.match(rf"\s+{re.escape(key)}\s*:", line):
+            return index + 2
+    return parent_line
 
 
 def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1, yaml_text: str = "") -> Settings:
@@ -66,13 +87,31 @@ def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1, yaml_t
             close = difflib.get_close_matches(str(key), list(_KEYS), n=1)
             hint = f"{close[0]} のことですか？ " if close else ""
             raise DocumentError.at(path, at, f"publish: に不明なキー {key!r} があります（{hint}有効なキー: {valid}）", "settings")
-        values[name] = _validate(name, value, path, at)
+        values[name] = _page_flow(value, path, at, yaml_text) if name == "page_flow" else _validate(name, value, path, at)
     figures, tables = values.get("figure_number", ""), values.get("table_number", "")
     if figures and tables and figures != tables and scheme.parse(figures).label == scheme.parse(tables).label:
         label = scheme.parse(figures).label
         message = f"figure-number と table-number が同じ見出し語「{label}」の別々の番号列です（同じ書式で 1 つの番号列にするか、見出し語を分けてください）"
         raise DocumentError.at(path, _line_of("table-number", yaml_text, line), message, "settings")
     return Settings(**values)
+
+
+def _page_flow(value: Any, path: str, line: int, yaml_text: str) -> Mapping[str, str]:
+    """``{part: …, chapter: …}`` over the defaults; an unknown unit or flow is an error at its own line."""
+    shape = f"page-flow は「{' | '.join(PAGE_FLOW_UNITS)}: {' | '.join(PAGE_FLOWS)}」の形です"
+    if not isinstance(value, dict):
+        raise DocumentError.at(path, line, f"{shape}（{value!r}）", "settings")
+    flow = dict(DEFAULT_PAGE_FLOW)
+    for unit, where in value.items():
+        at = _nested_line_of(str(unit), yaml_text, line)
+        if unit not in PAGE_FLOW_UNITS:
+            close = difflib.get_close_matches(str(unit), PAGE_FLOW_UNITS, n=1)
+            hint = f"{close[0]} のことですか？ " if close else ""
+            raise DocumentError.at(path, at, f"page-flow に不明なキー {unit!r} があります（{hint}{shape}）", "settings")
+        if where not in PAGE_FLOWS:
+            raise DocumentError.at(path, at, f"page-flow の {unit} は {', '.join(PAGE_FLOWS)} のいずれかです（{where!r}）", "settings")
+        flow[unit] = where
+    return MappingProxyType(flow)
 
 
 def _validate(name: str, value: Any, path: str, line: int) -> Any:

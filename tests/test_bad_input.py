@@ -223,6 +223,13 @@ MESSAGES = [
     ("title: T\ndate: 2025-06-31\n", "本文\n", ":3: error: フロントマターの値が不正です"),
     ("title: T\ndate: きのう\n", "本文\n", ":3: error: date は 2024-06-11 か 令和6年6月11日"),
     ("title: T\npublish:\n  toc-depth: 2\n  toc-dpeth: 3\n", "本文\n", ":5: error: publish: に不明なキー 'toc-dpeth' があります（toc-depth のことですか？"),
+    (
+        "title: T\npublish:\n  page-flow:\n    part: recto\n    chapter: new-pag\n",
+        "本文\n",
+        ":6: error: page-flow の chapter は new-page, recto, run-on のいずれかです（'new-pag'）",
+    ),
+    ("title: T\npublish:\n  page-flow:\n    chaptr: run-on\n", "本文\n", ":5: error: page-flow に不明なキー 'chaptr' があります（chapter のことですか？"),
+    ("title: T\npublish:\n  page-flow: run-on\n", "本文\n", ":4: error: page-flow は「part | chapter: new-page | recto | run-on」の形です"),
     ("title: T\nfiscal_year: 令和6年度\n", "本文\n{{ fiscal_yaer }}\n", ":6: error: 変数 fiscal_yaer が定義されていません（fiscal_year のことですか？）"),
     ("title: T\naddressee: 議長\n", "本文\n{{ addressee.name }}\n", ":6: error: 値（str）に name という項目はありません"),
     ("title: T\nitems: [a]\n", "{% for i in items %}\n- {{ i }}\n\n本文\n", ":5: error: {% for %} が閉じられていません（{% endfor %} が必要です）"),

@@ -76,7 +76,7 @@ def test_toc_lists_chapters_with_leaders_and_the_pages_they_start_on(seed_build)
     pdf = _pdf(seed_build)
     toc = _page_texts(pdf)[1]
     starts = {title: page for _, title, page in _outline_pages(pdf)}
-    entries = re.findall(r"^\s*(\S.*?)\s*\.{4,}\s*(\d+)\s*$", toc, re.M)
+    entries = re.findall(r"^\s*(\S.*?)\s*(?:…\s*){4,}(\d+)\s*$", toc, re.M)  # 3点リーダー
     assert [title for title, _ in entries][:3] == [
         "科学技術・イノベーション創出の振興に関する年次報告について",
         "第1部 AIがもたらす科学技術・イノベーションの変革",
@@ -102,33 +102,33 @@ def test_bookmarks_are_the_headings_nested_and_nothing_else(seed_build):
     assert all(title != "目次" for _, title in outline)
 
 
-def test_parts_and_chapters_open_a_page_and_a_chapter_may_share_its_parts_page(seed_build):
-    pdf = _pdf(seed_build)
-    outline = _outline_pages(pdf)
-    previous_page, previous_depth = 0, 0
-    for depth, title, page in outline:
-        if depth <= 2:  # 部 and 章 in this document
-            if depth == 2 and previous_depth == 1:
-                assert page in (previous_page, previous_page + 1), title
-            else:
-                assert page > previous_page, f"{title} shares page {page}"
-        previous_page, previous_depth = page, depth
+def test_parts_open_a_page_and_chapters_run_on(seed_build):
+    """The default page flow of a 概要 (publish: page-flow; the settings are tested in test_pdf_flow.py)."""
+    outline = _outline_pages(_pdf(seed_build))
+    parts = [page for depth, _, page in outline if depth == 1]
+    assert parts == sorted(set(parts)), "every 部 on a page of its own"
     pages = {title: page for _, title, page in outline}
-    assert pages["第1章 科学技術・イノベーション政策の展開"] == pages["第2部 科学技術・イノベーション創出の振興に関して講じた施策"]
+    assert pages["第1章 新時代を迎えたAI"] == pages["第2章 我が国におけるAI関連研究開発の取組"] == pages["第1部 AIがもたらす科学技術・イノベーションの変革"]
+    assert pages["第4章 AIの多様な研究分野での活用が切り拓く新たな科学"] == pages["第5章 新時代を迎えたAIの社会へのインパクト"]
 
 
 def test_running_head_shows_the_part_label_and_the_chapter(seed_build):
     pdf = _pdf(seed_build)
     texts = _page_texts(pdf)
-    pages = {title: page for _, title, page in _outline_pages(pdf)}
-    head = texts[pages["第2章 我が国におけるAI関連研究開発の取組"] - 1].strip().splitlines()[0]
-    assert re.match(r"第1部\s+第2章 我が国におけるAI関連研究開発の取組$", head)
-    head = texts[pages["第2部 科学技術・イノベーション創出の振興に関して講じた施策"] - 1].strip().splitlines()[0]
-    assert re.match(r"第2部\s+第1章 科学技術・イノベーション政策の展開$", head)
+    outline = _outline_pages(pdf)
+    pages = {title: page for _, title, page in outline}
+    # the 章 a page begins with, or the first begun on it
+    head = texts[pages["第3章 AI関連研究開発の世界の動向"] - 1].strip().splitlines()[0]
+    assert re.match(r"第1部\s+第3章 AI関連研究開発の世界の動向$", head), head
+    continued = pages["第5章 新時代を迎えたAIの社会へのインパクト"] + 1  # the rest of 第5章, before 第2部
+    assert continued not in {page for _, _, page in outline}
+    head = texts[continued - 1].strip().splitlines()[0]
+    assert re.match(r"第1部\s+第5章 新時代を迎えたAIの社会へのインパクト$", head), head
     assert not texts[1].strip().startswith("第"), "no running head on the 目次"
-    # a 部's opening page before its first 章: the label alone, not the 部's title a second time
-    lines = [line.strip() for line in texts[pages["第1部 AIがもたらす科学技術・イノベーションの変革"] - 1].splitlines() if line.strip()]
-    assert lines[0] == "第1部" and lines[1].startswith("第1部 AIがもたらす")
+    # a 部's opening page: the label alone — not the 部's title a second time, nor a 章 that runs on below it
+    for part in ("第1部 AIがもたらす科学技術・イノベーションの変革", "第2部 科学技術・イノベーション創出の振興に関して講じた施策"):
+        lines = [line.strip() for line in texts[pages[part] - 1].splitlines() if line.strip()]
+        assert lines[0] == part[:3] and lines[1].startswith(part[:6]), lines[:2]
 
 
 def test_folios_are_the_page_numbers(seed_build):
@@ -245,7 +245,7 @@ def test_crop_marks_add_bleed_around_the_a4_trim(tmp_path, seed_build):
 
 
 def test_running_head_label_for_a_heading_with_its_own_id(tmp_path):
-    body = "# 第1部 総論 {#1部-総論}\n\n## 第1章 目的\n\n本文。\n\n## 第2章 方法\n\n本文。\n"
+    body = "# 第1部 総論 {#1部-総論}\n\n## 第1章 目的\n\n本文。\n\n::: pagebreak\n:::\n\n## 第2章 方法\n\n本文。\n"
     texts = _page_texts(_build(tmp_path, source=_write(tmp_path, body)))
     assert re.match(r"第1部\s+第2章 方法$", texts[-1].strip().splitlines()[0])
 
@@ -355,7 +355,7 @@ def test_a_heading_that_fits_on_one_line_gets_no_phrase_spans(tmp_path):
     assert 'class="phrase"' in long_h
 
 
-@pytest.mark.parametrize(("role", "fits", "breaks"), [("part", 24, 25), ("chapter", 29, 30), ("section", 35, 36), ("item", 40, 41)])
+@pytest.mark.parametrize(("role", "fits", "breaks"), [("part", 24, 25), ("chapter", 29, 30), ("section", 35, 36), ("item", 39, 40)])
 def test_heading_one_line_capacity(role, fits, breaks):
     """At most as many full-width characters as the measure holds at the heading's size, less its rule and padding."""
     from jpub.editions.pdf.layout import HEADINGS

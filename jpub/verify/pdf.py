@@ -40,6 +40,8 @@ class Line:
     top: float = 0.0  # pt from the top of the page
     bottom: float = 0.0
     furniture: bool = False  # a running head or folio, in the margin above or below the text block
+    left: float = 0.0  # pt from the left edge of the page
+    right: float = 0.0
 
     @property
     def text(self) -> str:
@@ -102,7 +104,8 @@ def _lines(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[Line, ...], int
                 grouped.append([word])
         for number, words in enumerate(grouped, start=1):
             top, bottom = min(w.top for w in words), max(w.bottom for w in words)
-            found.append(Line(page_no, number, tuple(w.text for w in words), top, bottom, _is_furniture(top, bottom, width, height)))
+            left, right = min(w.left for w in words), max(w.right for w in words)
+            found.append(Line(page_no, number, tuple(w.text for w in words), top, bottom, _is_furniture(top, bottom, width, height), left, right))
     return tuple(found), pages
 
 

@@ -26,6 +26,11 @@ class Grid:
     head_rule_pt: float = 0.4
 
     @property
+    def pitch_pt(self) -> float:
+        """行送り: the distance from one body line to the next, the unit of the line grid."""
+        return self.font_pt * self.line_height
+
+    @property
     def measure_mm(self) -> float:
         return self.chars_per_line * self.font_pt * MM_PER_PT
 
@@ -76,12 +81,34 @@ GRID = Grid()
 LANDSCAPE_GRID = replace(GRID, page_width_mm=GRID.page_height_mm, page_height_mm=GRID.page_width_mm, chars_per_line=60, lines_per_page=24)
 
 
+HEADING_LEADING = 1.4  # line-height of a heading set larger than a pitch allows (部, 章)
+
+
 @dataclass(frozen=True)
 class HeadingStyle:
-    """A heading role's size, and what its rule and padding take from the measure on the left."""
+    """A heading role's size, what its rule and padding take from the measure on the left, and its 行取り: the
+    whole pitches a one-line heading takes with the rule and space below it, and the blank pitches above it
+    (where it does not open a page), so that the body lines after it stay on the line grid."""
 
     size_pt: float
     indent_pt: float = 0.0
+    pitches: int = 1
+    rule_pt: float = 0.0  # padding and border under it
+    above: int = 1  # blank pitches above it
+
+    def line_height_pt(self, grid: Grid = GRID) -> float:
+        """One pitch for a heading that fits in one; else its own leading."""
+        return grid.pitch_pt if self.pitches == 1 else self.size_pt * HEADING_LEADING
+
+    def space_below_pt(self, grid: Grid = GRID) -> float:
+        """The margin below that completes its pitches: for one line, and for two lines in one pitch more (the
+        grid's snap of what follows rounds the rest up), so a heading that breaks does not open a blank line."""
+        one = self.pitches * grid.pitch_pt - self.line_height_pt(grid) - self.rule_pt
+        two = (self.pitches + 1) * grid.pitch_pt - 2 * self.line_height_pt(grid) - self.rule_pt
+        return round(min(one, two), 3)
+
+    def space_above_pt(self, grid: Grid = GRID) -> float:
+        return round(self.above * grid.pitch_pt, 3)
 
     def fits_one_line(self, text: str, grid: Grid = GRID) -> bool:
         """Whether ``text`` surely fits on one line of the full measure, so it can never break and needs no
@@ -91,12 +118,14 @@ class HeadingStyle:
         return ems * self.size_pt <= grid.measure_mm / MM_PER_PT - self.indent_pt
 
 
-# By role, not level: 部 (any level above 章), 章, 節, and 項 and below. The stylesheet takes its sizes from here.
+# By role, not level: 部 (any level above 章), 章, 節, and 項 and below. The stylesheet takes its sizes and
+# spaces from here. 部: 3 pitches with its rule; 章: 2, with 2 blank above where it runs on; 節 and 項: one
+# pitch with one blank above (項 is set in from 節 by its indent).
 HEADINGS = {
-    "part": HeadingStyle(17.0),
-    "chapter": HeadingStyle(14.0, indent_pt=3 / MM_PER_PT + 3.0),  # padding-left 3mm, border-left 3pt
+    "part": HeadingStyle(17.0, pitches=3, rule_pt=2 / MM_PER_PT + 1.2, above=2),  # padding-bottom 2mm, border 1.2pt
+    "chapter": HeadingStyle(14.0, indent_pt=3 / MM_PER_PT + 3.0, pitches=2, above=2),  # padding-left 3mm, border-left 3pt
     "section": HeadingStyle(12.0),
-    "item": HeadingStyle(10.5),
+    "item": HeadingStyle(10.5, indent_pt=10.5),  # padding-left 1em
 }
 
 

@@ -130,20 +130,36 @@ def _mark_notes(body) -> None:
             paragraph.set("class", (paragraph.get("class", "") + " note").strip())
 
 
-def refine(document_html: str) -> str:
-    """The print HTML with 和欧間 and 約物 spans added to the body's text and to each footnote, and notes marked."""
-    root = lxml.html.document_fromstring(document_html)
-    refine_tree(root)
-    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+def _mark_labels(body) -> None:
+    """A paragraph that is nothing but bold text (「**第1部の構成**」) is a label over what follows: set flush like
+    the list it introduces, not indented like running text, and kept with what follows."""
+    for paragraph in body.iter("p"):
+        children = list(paragraph)
+        if (
+            len(children) == 1
+            and children[0].tag in ("strong", "b")
+            and not (paragraph.text or "").strip()
+            and not (children[0].tail or "").strip()
+            and not paragraph.get("class")
+        ):
+            paragraph.set("class", "label")
 
 
 def refine_tree(root) -> None:
-    """``refine`` on a parsed document, in place."""
+    """Add 和欧間 and 約物 spans to the body's text and to each footnote, and mark notes and labels (in place)."""
     body = root.find("body")
     _mark_notes(body)
+    _mark_labels(body)
     footnotes = [element for element in body.iter("span") if _is_footnote(element)]
     for flow in (body, *footnotes):
         _refine_flow(flow)
+
+
+def refine(document_html: str) -> str:
+    """The print HTML refined (``refine_tree``)."""
+    root = lxml.html.document_fromstring(document_html)
+    refine_tree(root)
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _refine_flow(root) -> None:

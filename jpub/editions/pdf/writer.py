@@ -14,9 +14,9 @@ from weasyprint import CSS, HTML
 
 from jpub import page_templates
 from jpub.editions import figure_list
-from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
-from jpub.editions.pdf import pydyf_patch
-from jpub.editions.pdf.layout import GRID, HEADINGS, LANDSCAPE_GRID, heading_role
+from jpub.editions.fragments import TocEntry, chapter_level, html_fragments, toc_depth, toc_tree
+from jpub.editions.pdf import grid, justify, leaders, page_flow, pydyf_patch, unbreakable
+from jpub.editions.pdf.layout import GRID, HEADINGS, LANDSCAPE_GRID, HeadingStyle, heading_role
 from jpub.editions.pdf.links import printed_text
 from jpub.editions.pdf.notes import as_footnotes
 from jpub.editions.pdf.tables import SIZES, fit_tables
@@ -28,6 +28,13 @@ from jpub.publication import Document, Publication
 from jpub.svg import Faces
 
 pydyf_patch.install()
+# Japanese composition inside WeasyPrint's layout: 両端揃え, numbers kept with their units, the line grid, even
+# 目次 leaders. Each is pinned to WeasyPrint 70.0; on another version it warns and is left out (the PDF is
+# plainer, not wrong).
+justify.install()
+unbreakable.install()
+grid.install(GRID.pitch_pt)
+leaders.install()
 
 COVER_LINE = 34  # characters of 11 pt in the cover box (136 mm)
 COVER_LINES = 10  # lines of material that fit between the title and the foot
@@ -70,6 +77,22 @@ def _phrased(inlines: list) -> list:
     return out
 
 
+TOC_RESERVED_EM = 3.25  # of a 目次 line: the page-number column (2 em) and the shortest leader with its padding
+
+
+def toc_titles(entries: tuple[TocEntry, ...], depth: int = 0) -> dict[str, list[tuple[str, bool]]]:
+    """Heading id → the 目次 entry's title in phrases. The last phrase is set unbroken with the leader, so a title
+    that wraps keeps text beside its leader; one that may not fit on a line breaks between phrases, as the
+    headings do (「…課題と／展望」, never 「…課／題と展望」); one that surely fits is one phrase."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for entry in entries:
+        text = entry.heading.text
+        line = HeadingStyle(GRID.font_pt, indent_pt=(depth + TOC_RESERVED_EM) * GRID.font_pt)
+        found[entry.heading.id] = [(text, True)] if line.fits_one_line(text) else _display(text)
+        found.update(toc_titles(entry.children, depth + 1))
+    return found
+
+
 def print_document(pub: Publication) -> Document:
     """The pdf rendering with its notes as footnotes set at the foot of the page, not as endnotes, and its
     headings broken only between phrases. A heading of the body that surely fits on one line of the full
@@ -97,6 +120,7 @@ def print_html(pub: Publication) -> str:
     fragments = html_fragments(document)
     headings = document.headings
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
+    toc = toc_tree(headings, depth)
     page = page_templates.render(
         "pdf/page.html.j2",
         pub.source.path.parent,
@@ -105,13 +129,15 @@ def print_html(pub: Publication) -> str:
         cover=fragments.cover,
         cover_fit=cover_fit(fragments.cover),
         body=fragments.body,
-        toc=toc_tree(headings, depth),
+        toc=toc,
+        toc_titles=toc_titles(toc),
         figure_lists=figure_list.wanted(pub, "pdf"),
         title_phrases=_display(pub.meta.title),
         subtitle_phrases=_display(pub.meta.subtitle),
     )
     root = lxml.html.document_fromstring(page)
     fit_tables(root, pub.settings)
+    page_flow.mark_breaks(root)
     refine_tree(root)
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
@@ -148,6 +174,7 @@ def stylesheet(pub: Publication) -> str:
         chapter_level=chapter,
         part_levels=list(range(1, chapter)),
         part_labels=part_labels(headings),
+        break_before=page_flow.break_before(pub.settings.page_flow),
     )
 
 
