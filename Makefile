@@ -22,11 +22,13 @@ STEMS     := $(patsubst source/%.md,%,$(DOCUMENTS))
 SHARED    := $(filter-out $(DOCUMENTS),$(call tree,source))
 
 # An edition's inputs follow from the folders: the shared stages (every module of jpub/ outside jpub/verify/
-# and the editions' own subpackages), the pinned dependencies, its own writer (jpub/editions/<edition>/) and
-# templates (templates/<edition>/). Reading outputs back (jpub/verify/) is no input of an edition, only of
-# verify. tests/test_make.py checks that every module a build of an edition imports is among its inputs.
+# and the editions' own subpackages, whose records — their __init__.py, the table every build reads — are
+# shared too), the pinned dependencies, its own writer (jpub/editions/<edition>/) and templates
+# (templates/<edition>/). Reading outputs back (jpub/verify/) is no input of an edition, only of verify.
+# tests/test_make.py checks that every module a build of an edition imports is among its inputs.
 READERS := $(call tree,jpub/verify)
-COMMON  := pyproject.toml constraints.txt build.py \
+RECORDS := $(foreach e,$(EDITIONS),jpub/editions/$(e)/__init__.py)
+COMMON  := pyproject.toml constraints.txt build.py $(RECORDS) \
            $(filter %.py,$(filter-out $(READERS) $(foreach e,$(EDITIONS),$(call tree,jpub/editions/$(e))),$(call tree,jpub)))
 inputs   = $(COMMON) $(filter %.py,$(call tree,jpub/editions/$(1))) $(call tree,templates/$(1))
 
