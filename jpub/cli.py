@@ -1,4 +1,5 @@
-"""Command line: ``python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]``.
+"""Command line: ``python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]``, and
+``python build.py preview [--port N]``.
 
 Arguments and reporting only; the stages are in jpub/pipeline.py."""
 
@@ -14,7 +15,7 @@ from jpub.diagnostics import Diagnostic
 from jpub.editions import FORMATS
 from jpub.errors import DocumentError
 
-TARGETS = (*FORMATS, "check", "verify")
+TARGETS = (*FORMATS, "check", "verify", "preview")
 SOURCE_DIR = Path("source")
 KEPT = "エラーがあるため出力を作りませんでした（既存の出力はそのままです）"
 
@@ -36,6 +37,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="diagnostics format for check")
     p.add_argument("--pdf-variant", choices=("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none"), help="PDF standard to follow (default pdf/ua-1)")
     p.add_argument("--crop-marks", action="store_true", default=None, help="crop marks and 3 mm bleed in the PDF")
+    p.add_argument("--port", type=int, default=8400, help="preview: the port on 127.0.0.1 (default 8400; 0 picks a free one)")
     p.add_argument("--quiet", action="store_true", help="print errors only")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
@@ -67,6 +69,12 @@ def report(found: list[Diagnostic], args: argparse.Namespace, targets: list[str]
 
 def build(args: argparse.Namespace, targets: list[str]) -> int:
     source = args.source or default_source()
+    if "preview" in targets:
+        if len(targets) > 1:
+            raise UsageError("preview は他のターゲットと一緒には指定できません")
+        from jpub.preview import app
+
+        return app.run(source, args.out, args.port, {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks})
     editions = [t for t in targets if t in FORMATS]
     draft = pipeline.read(source, {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks})
     if editions or "check" in targets:  # verify alone reads the built files back; the checks belong to building

@@ -1,0 +1,144 @@
+"""The print edition, built in a worker process that stays warm between saves.
+
+WeasyPrint lays a page out in Python and holds the interpreter lock while it does: in a thread of the server
+it would slow the checks and the web edition of the next save by as much as it takes. The worker is a fresh
+interpreter (``spawn``: nothing of the server's threads or locks is inherited, so it can be started at any
+time) that imports WeasyPrint once and then builds one PDF per request, on the other core.
+
+The worker reads and parses the source itself — a Publication does not cross a process boundary — and builds
+only what the checks passed: the request carries a fingerprint of the print rendering the server checked, and a
+source that has changed since is left to the newer request that follows it.
+
+``InProcessPdf`` builds in the calling thread from the server's own parse instead; the benchmark compares the two
+(docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import signal
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+from jpub import diagnostics, pipeline, preflight
+from jpub.errors import DocumentError
+from jpub.publication import Publication
+
+STOP_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    generation: int
+    source: Path
+    out: Path
+    overrides: Mapping[str, Any]
+    fingerprint: str  # of the print rendering and settings the checks passed
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    generation: int
+    built: bool
+    seconds: float
+    superseded: bool = False  # the source changed after its check: a newer request follows
+    problem: str = ""  # diagnostics as text when the build failed
+
+
+def fingerprint(draft: pipeline.Draft) -> str:
+    rendering = draft.renderings["pdf"].text
+    return hashlib.sha256(f"{rendering}\0{draft.settings!r}".encode()).hexdigest()
+
+
+def build(job: PdfJob, pub: Publication | None = None) -> PdfResult:
+    """Read, parse (unless ``pub`` is given), render and write the PDF; problems as text, never raised."""
+    begin = time.perf_counter()
+    try:
+        if pub is None:
+            draft = pipeline.read(job.source, job.overrides, ["pdf"])
+            if fingerprint(draft) != job.fingerprint:
+                return PdfResult(job.generation, False, time.perf_counter() - begin, superseded=True)
+            pub = pipeline.parse(draft)
+        pipeline.write(pipeline.render(pub, ["pdf"]), job.source, job.out)
+    except DocumentError as exc:
+        return PdfResult(job.generation, False, time.perf_counter() - begin, problem=diagnostics.as_text(exc.diagnostics).strip())
+    except OSError as exc:
+        problem = f"{exc.filename or job.out}: error: ファイルの読み書きに失敗しました: {exc.strerror or exc}"
+        return PdfResult(job.generation, False, time.perf_counter() - begin, problem=problem)
+    return PdfResult(job.generation, True, time.perf_counter() - begin)
+
+
+class PdfBuilder(Protocol):
+    def build(self, job: PdfJob, pub: Publication) -> PdfResult: ...
+
+    def stop(self) -> None: ...
+
+
+class InProcessPdf:
+    """In the calling thread, from the server's parse."""
+
+    def build(self, job: PdfJob, pub: Publication) -> PdfResult:
+        return build(job, pub)
+
+    def stop(self) -> None:
+        pass
+
+
+class WorkerPdf:
+    """In a warm worker process; one that dies (killed, out of memory) is replaced for the next request."""
+
+    def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs,), name="jpub-preview-pdf", daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def build(self, job: PdfJob, pub: Publication) -> PdfResult:
+        try:
+            self._connection.send(job)
+            result: PdfResult = self._connection.recv()
+            return result
+        except (EOFError, OSError):
+            code = self.process.exitcode
+            self.stop()
+            self._start()
+            why = f"終了コード {code}。メモリ不足などが考えられます。次の保存で作り直します"
+            problem = f"{job.source}: error: PDF を作るプロセスが終了しました（{why}） [child-process]"
+            return PdfResult(job.generation, False, 0.0, problem=problem)
+
+    def stop(self) -> None:
+        try:
+            self._connection.send(None)
+        except OSError:
+            pass
+        self.process.join(STOP_SECONDS)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(STOP_SECONDS)
+        self._connection.close()
+
+
+def _serve(connection: Connection) -> None:
+    """The worker's loop: one job in, one result out, until told to stop or the server goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server decides
+    try:
+        preflight.import_weasyprint()  # warm before the first save; a missing Pango is reported by that build
+    except DocumentError:
+        pass
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        connection.send(build(job))
