@@ -1,5 +1,6 @@
 # make          set up what is missing, build the three editions, verify that they agree
 # make test     run the test suite
+# make preview  serve a live preview on http://127.0.0.1:8400/
 SHELL := /bin/bash
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -28,7 +29,7 @@ PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf/*.py) $(wildcard templates/pdf
 DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx/*.py) $(wildcard templates/docx/*)
 HTML_IN := $(COMMON) $(wildcard jpub/editions/html/*.py) $(wildcard templates/html/*)
 
-.PHONY: all pdf docx html check verify test clean setup bench FORCE
+.PHONY: all pdf docx html check verify test clean setup bench preview FORCE
 .DELETE_ON_ERROR:
 
 all: $(VERIFIED)
@@ -57,6 +58,10 @@ verify:
 
 check: | $(STAMP)
 	$(PY) build.py check --source $(SOURCE)
+
+# The live preview: the web edition and the PDF rebuilt on every save (PORT=8400 by default)
+preview: | $(STAMP) $(SYSTEM)
+	$(PY) build.py preview --source $(SOURCE) --out $(OUT) $(if $(PORT),--port $(PORT))
 
 test: | $(STAMP) $(SYSTEM)
 	$(PY) -m pytest

@@ -22,6 +22,7 @@ function apply(state) {
   showStatus(state, html, pdf);
   showProblems(state);
   if (html.generation && html.generation !== shown.html) loadWeb(html);
+  $("web-stale").hidden = !state.failed;
   $("web-meta").textContent = html.generation ? `保存 ${html.generation} の版・${html.seconds.toFixed(2)} 秒` : "";
   showPdf(state, html, pdf);
   showWord(docx);
