@@ -1,0 +1,273 @@
+"""Benchmark: how soon a save shows in ``jpub preview``, against ``typst watch`` on the same text.
+
+    python bench/preview.py [--source FILE] [--saves 100] [--bursts 10] [--variants worker thread]
+
+For each variant of the preview (``worker``: the PDF in its warm worker process, as ``jpub preview`` runs;
+``thread``: the PDF in a thread of the server, from the server's own parse) a real server is started on a
+free port over a copy of the source's folder, and ``--saves`` saves are made one after another, each waiting
+for the PDF of the one before. A save alternates one phrase of the text (``--edit``). Measured from just before
+the file is written, as a client of the page's event stream sees it:
+
+- diagnostics: the state carrying that save's checks arrives;
+- web edition: the state announcing its web edition arrives and the page's fetch of that file has completed
+  (what the browser then lays out is not counted);
+- PDF: the state announcing its PDF arrives, and the first page's image has been fetched.
+
+Memory is the resident set of the server and of its PDF worker after saves 1, 10, 50 and the last.
+``--bursts`` pairs then save a second time while the first save's PDF is still being built: the second save's
+diagnostics and web edition show what a PDF build in progress costs them.
+
+The peer is ``typst watch`` (the ``typst`` package's ``Compiler.watch``) on the same text converted by pandoc
+(as bench/run.py does, print rendering, Noto Serif CJK JP): the same phrase alternated in the .typ file, timed
+until the new PDF is complete on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jpub import pandoc, pipeline  # noqa: E402
+
+BOUND = 120.0
+EDIT = ("振り返りながら", "振り返りつつ")
+RUN_THREAD_VARIANT = (
+    "import sys; from pathlib import Path; from jpub.preview import app; sys.exit(app.run(Path(sys.argv[1]), Path(sys.argv[2]), 0, pdf_in_process=True))"
+)
+TYPST_WATCH = "import sys, typst; typst.Compiler(sys.argv[1]).watch(sys.argv[2])"
+
+
+class Server:
+    """A preview in a subprocess, and its event stream read in a thread."""
+
+    def __init__(self, source: Path, out: Path, variant: str):
+        if variant == "worker":
+            command = [sys.executable, str(ROOT / "build.py"), "preview", "--source", str(source), "--out", str(out), "--port", "0"]
+        else:
+            command = [sys.executable, "-c", RUN_THREAD_VARIANT, str(source), str(out)]
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.process.stdout is not None
+        first = self.process.stdout.readline()
+        self.port = int(first.split("http://127.0.0.1:")[1].split("/")[0])
+        self.states: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
+        self.latest: dict[str, Any] = {}
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=BOUND)
+        connection.request("GET", "/events")
+        self._events = connection.getresponse()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        data = ""
+        try:
+            for raw in self._events:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("data: "):
+                    data = line[6:]
+                elif not line and data:
+                    self.states.put((time.perf_counter(), json.loads(data)))
+                    data = ""
+        except (OSError, ValueError):
+            pass
+
+    def wait_for(self, holds: Callable[[dict[str, Any]], bool]) -> float:
+        """When the first state for which ``holds`` is true arrived (the latest one included)."""
+        if self.latest and holds(self.latest):
+            return time.perf_counter()
+        while True:
+            arrived, self.latest = self.states.get(timeout=BOUND)
+            if holds(self.latest):
+                return arrived
+
+    def fetch(self, path: str) -> bytes:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=BOUND)
+        connection.request("GET", path)
+        body = connection.getresponse().read()
+        connection.close()
+        return body
+
+    def rss_mib(self) -> tuple[float, float]:
+        """(server, PDF worker) resident memory; the worker is the server's child process, if it has one."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        worker = max((_rss(int(pid)) for pid in children), default=0.0)
+        return _rss(self.process.pid), worker
+
+    def stop(self) -> None:
+        self.process.send_signal(2)
+        self.process.wait(BOUND)
+
+
+def _rss(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().split("\n"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@dataclass
+class Run:
+    diagnostics: list[float] = field(default_factory=list)
+    web: list[float] = field(default_factory=list)
+    pdf: list[float] = field(default_factory=list)
+    burst_diagnostics: list[float] = field(default_factory=list)
+    burst_web: list[float] = field(default_factory=list)
+    memory: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+
+def _toggle(path: Path, count: int) -> None:
+    """Save ``path`` with the phrase swapped (``count``: which save this is, for the message)."""
+    text = path.read_text(encoding="utf-8")
+    old, new = EDIT if EDIT[0] in text else EDIT[::-1]
+    assert old in text, f"save {count}: neither {EDIT[0]} nor {EDIT[1]} is in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _save_and_wait_web(server: Server, source: Path, count: int, run: Run, burst: bool) -> int:
+    checked = server.latest["checked"]
+    web = server.latest["editions"]["html"]["generation"]
+    begin = time.perf_counter()
+    _toggle(source, count)
+    diagnostics = server.wait_for(lambda s: s["checked"] > checked) - begin
+    server.wait_for(lambda s: s["editions"]["html"]["generation"] > web)
+    html = server.latest["editions"]["html"]
+    server.fetch(f"/out/{html['file']}?v={html['generation']}")
+    (run.burst_diagnostics if burst else run.diagnostics).append(diagnostics)
+    (run.burst_web if burst else run.web).append(time.perf_counter() - begin)
+    return int(html["generation"])
+
+
+def measure_preview(folder: Path, source: Path, variant: str, saves: int, bursts: int) -> Run:
+    run = Run()
+    server = Server(source, folder / "out", variant)
+    try:
+        server.wait_for(lambda s: s["editions"]["pdf"]["generation"] >= 1 and not s["editions"]["pdf"]["building"])
+        for count in range(1, saves + 1):
+            begin = time.perf_counter()
+            generation = _save_and_wait_web(server, source, count, run, burst=False)
+            server.wait_for(lambda s, g=generation: s["editions"]["pdf"]["generation"] >= g and not s["editions"]["pdf"]["building"])
+            server.fetch(f"/pdf/pages/1.png?v={generation}")
+            run.pdf.append(time.perf_counter() - begin)
+            if count in (1, 10, 50, saves):
+                run.memory[count] = server.rss_mib()
+        for count in range(saves + 1, saves + 1 + 2 * bursts, 2):
+            _save_and_wait_web(server, source, count, run, burst=False)
+            generation = _save_and_wait_web(server, source, count + 1, run, burst=True)  # while that save's PDF builds
+            server.wait_for(lambda s, g=generation: s["editions"]["pdf"]["generation"] >= g and not s["editions"]["pdf"]["building"])
+    finally:
+        server.stop()
+    return run
+
+
+def typst_source(source: Path, folder: Path) -> Path:
+    draft = pipeline.read(source, {}, ["pdf"])
+    markdown = folder / "rendered.md"
+    markdown.write_text(f'---\ntitle: "{draft.meta.title}"\nlang: ja\n---\n\n{draft.renderings["pdf"].text}', encoding="utf-8")
+    typ = folder / "doc.typ"
+    command = [pandoc.executable(), str(markdown), "-f", "markdown", "-t", "typst", "-s", "--wrap=none", "-V", "mainfont=Noto Serif CJK JP", "-o", str(typ)]
+    subprocess.run(command, check=True)
+    return typ
+
+
+def _complete_pdf(path: Path, after: int) -> bool:
+    try:
+        stat = path.stat()
+        if stat.st_mtime_ns <= after:
+            return False
+        with path.open("rb") as stream:
+            stream.seek(max(0, stat.st_size - 32))
+            return b"%%EOF" in stream.read()
+    except OSError:
+        return False
+
+
+def measure_typst(folder: Path, source: Path, saves: int) -> tuple[list[float], dict[int, float]]:
+    typ, pdf = typst_source(source, folder), folder / "typst.pdf"
+    watcher = subprocess.Popen([sys.executable, "-c", TYPST_WATCH, str(typ), str(pdf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times, memory = [], {}
+    try:
+        _poll(lambda: _complete_pdf(pdf, 0))
+        for count in range(1, saves + 1):
+            before = pdf.stat().st_mtime_ns
+            begin = time.perf_counter()
+            _toggle(typ, count)
+            _poll(lambda b=before: _complete_pdf(pdf, b))
+            times.append(time.perf_counter() - begin)
+            if count in (1, 10, 50, saves):
+                memory[count] = _rss(watcher.pid)
+    finally:
+        watcher.terminate()
+        watcher.wait(BOUND)
+    return times, memory
+
+
+def _poll(done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + BOUND
+    while not done():
+        if time.monotonic() > deadline:
+            raise SystemExit("typst watch wrote no PDF")
+        time.sleep(0.002)  # the benchmark's own polling interval: 2 ms of resolution
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "—"
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return f"{statistics.median(values):.3f} / {p90:.3f} / {max(values):.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=ROOT / "source" / "white-paper-summary.md")
+    parser.add_argument("--saves", type=int, default=100)
+    parser.add_argument("--bursts", type=int, default=10)
+    parser.add_argument("--variants", nargs="+", choices=("worker", "thread"), default=["worker", "thread"])
+    args = parser.parse_args(argv)
+    print(f"{platform.python_version()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", file=sys.stderr)
+    runs: dict[str, Run] = {}
+    with tempfile.TemporaryDirectory(prefix="jpub-bench-preview-") as tmp:
+        for variant in args.variants:
+            folder = Path(tmp) / variant
+            shutil.copytree(args.source.resolve().parent, folder)
+            print(f"preview, PDF in {variant}: {args.saves} saves, {args.bursts} bursts", file=sys.stderr)
+            runs[variant] = measure_preview(folder, folder / args.source.name, variant, args.saves, args.bursts)
+        folder = Path(tmp) / "typst"
+        folder.mkdir()
+        print(f"typst watch: {args.saves} saves", file=sys.stderr)
+        typst_times, typst_memory = measure_typst(folder, args.source, args.saves)
+    print(f"\nseconds after a save: median / 90th percentile / max; load average {os.getloadavg()[0]:.1f} at the end\n")
+    print("| | diagnostics | web edition | PDF (first page image fetched) | while a PDF builds: diagnostics | … web edition |")
+    print("|---|---|---|---|---|---|")
+    for variant, run in runs.items():
+        cells = [summary(run.diagnostics), summary(run.web), summary(run.pdf), summary(run.burst_diagnostics), summary(run.burst_web)]
+        print(f"| jpub preview, PDF in {variant} | " + " | ".join(cells) + " |")
+    print(f"| typst watch | — | — | {summary(typst_times)} | — | — |")
+    print("\nresident memory, MiB (server + PDF worker), after save:\n")
+    marks = sorted(next(iter(runs.values())).memory) if runs else []
+    print("| | " + " | ".join(str(m) for m in marks) + " |")
+    print("|---|" + "---|" * len(marks))
+    for variant, run in runs.items():
+        print(f"| jpub preview, PDF in {variant} | " + " | ".join(f"{run.memory[m][0]:.0f} + {run.memory[m][1]:.0f}" for m in marks) + " |")
+    print("| typst watch | " + " | ".join(f"{typst_memory[m]:.0f}" for m in marks) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
