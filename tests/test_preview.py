@@ -15,10 +15,10 @@ import pytest
 from pypdf import PdfReader
 from watchfiles import Change
 
-from jpub import gcpause, pipeline
+from jpub import gcpause
 from jpub.preview import watcher
 from jpub.preview.lanes import Lane
-from jpub.preview.pdf_worker import InProcessPdf, PdfJob, build, fingerprint
+from jpub.preview.pdf_worker import InProcessPdf, PdfJob
 
 from .conftest import FIXTURES, ROOT, which
 from .preview_client import BOUND, Events, Preview
@@ -207,20 +207,14 @@ def test_overlapping_renders_hold_collections_off_until_the_last_one_ends():
     assert gc.get_threshold() == usual
 
 
-def test_the_worker_builds_only_the_rendering_the_checks_passed(tmp_path):
+def test_the_pdf_is_not_written_when_the_checks_find_an_error(tmp_path):
     source = tmp_path / "doc.md"
     shutil.copy(FIXTURES / "chapters-only.md", source)
-    checked = fingerprint(pipeline.read(source, {}, ["pdf"]))
-    _save(source, "本計画は", "本計画（未確認）は")  # changed after its check
-    result = build(PdfJob(1, source, tmp_path / "out", {}, checked))
-    assert result.superseded and not result.built and not (tmp_path / "out").exists()
-
-
-def test_the_pdf_built_in_process_comes_from_the_server_s_parse(tmp_path):
-    source = tmp_path / "doc.md"
-    shutil.copy(FIXTURES / "chapters-only.md", source)
-    draft = pipeline.read(source, {}, ["pdf"])
-    result = InProcessPdf().build(PdfJob(1, source, tmp_path / "out", {}, fingerprint(draft)), pipeline.parse(draft))
+    _save(source, GOOD_HEADING, BROKEN_HEADING)
+    result = InProcessPdf().build(PdfJob(1, source, tmp_path / "out", {}))
+    assert result.refused and not result.built and not (tmp_path / "out").exists()
+    _save(source, BROKEN_HEADING, GOOD_HEADING)
+    result = InProcessPdf().build(PdfJob(2, source, tmp_path / "out", {}))
     assert result.built and PdfReader(tmp_path / "out" / "doc.pdf").pages
 
 

@@ -1,9 +1,9 @@
 """What a save sets off: the checks and the web edition at once, the PDF behind them, Word on request.
 
-Each kind of build has its own lane (one at a time, the newest request kept). The web lane reads, guards, parses
-and checks the source exactly as a build does; when the checks find no error it writes the web edition and
-passes the parse to the PDF lane. A save with errors publishes its diagnostics and nothing else, so the page
-goes on showing the last good editions. Every file is written atomically: a request for it gets the old file or
+Each kind of build has its own lane (one at a time, the newest request kept). A save goes to the web lane and the
+PDF lane at once. Each reads, guards, parses and checks the source exactly as a build does and writes its
+edition only when the checks find no error; the web lane also publishes the diagnostics. A save with errors
+changes no file, so the page goes on showing the last good editions. Every file is written atomically: a request for it gets the old file or
 the new one, never half of one.
 """
 
@@ -22,7 +22,8 @@ from jpub import diagnostics, pipeline
 from jpub.diagnostics import Diagnostic
 from jpub.errors import DocumentError
 from jpub.preview.lanes import Lane
-from jpub.preview.pdf_worker import PdfBuilder, PdfJob, fingerprint
+from jpub.preview.pdf_worker import PdfBuilder, PdfJob
+from jpub.preview.stages import checked
 from jpub.preview.state import Board, Snapshot
 from jpub.publication import Publication
 
@@ -41,12 +42,6 @@ class Target:
         return pipeline.output_path(self.source, self.out, edition)
 
 
-@dataclass(frozen=True)
-class PdfRequest:
-    job: PdfJob
-    pub: Publication
-
-
 class Builder:
     def __init__(self, target: Target, board: Board, pdf: PdfBuilder, log: Callable[[str], None]):
         self.target, self.board, self._pdf_builder, self._log = target, board, pdf, log
@@ -54,7 +49,7 @@ class Builder:
         self._counter = threading.Lock()
         self._shown: tuple[Diagnostic, ...] | None = None
         self.web: Lane[int] = Lane("web", self._web)
-        self.pdf: Lane[PdfRequest] = Lane("pdf", self._pdf)
+        self.pdf: Lane[PdfJob] = Lane("pdf", self._pdf)
         self.docx: Lane[int] = Lane("docx", self._docx)
 
     def saved(self) -> int:
@@ -63,7 +58,9 @@ class Builder:
             self._generation += 1
             generation = self._generation
         self.board.update(lambda s: replace(s, generation=max(s.generation, generation)))
+        self.board.edition("pdf", building=True)  # stale from now on
         self.web.request(generation)
+        self.pdf.request(PdfJob(generation, self.target.source, self.target.out, dict(self.target.overrides)))
         return generation
 
     def word(self) -> None:
@@ -81,30 +78,15 @@ class Builder:
 
     # --- the lanes' builds ---------------------------------------------------------------------------------
 
-    def _checked(self, formats: tuple[str, ...], editions: list[str]) -> tuple[pipeline.Draft | None, Publication | None, list[Diagnostic]]:
-        """read → guard → parse → check, as a build does; the diagnostics of whichever stage stopped."""
-        try:
-            draft = pipeline.read(self.target.source, self.target.overrides, formats)
-            found = pipeline.guard(draft)
-            if found:
-                return draft, None, found
-            pub = pipeline.parse(draft)
-            return draft, pub, pipeline.check(pub, editions)
-        except DocumentError as exc:
-            return None, None, exc.diagnostics
-
     def _web(self, generation: int) -> None:
         begin = time.perf_counter()
-        draft, pub, found = self._checked(tuple(EDITIONS), ["html", "pdf"])
+        pub, found = checked(self.target.source, self.target.overrides, ["html", "pdf"])
         self._report(generation, found)
-        if draft is None or pub is None or diagnostics.has_errors(found):
+        if pub is None or diagnostics.has_errors(found):
             return
-        self.board.edition("pdf", building=True)  # stale from now on: the PDF of this save follows
         seconds = self._write(generation, "html", pub, begin)
         if seconds is not None:
             self._log(f"{_clock()} 保存 {generation}: ウェブ版 {seconds:.2f} s")
-        job = PdfJob(generation, self.target.source, self.target.out, dict(self.target.overrides), fingerprint(draft))
-        self.pdf.request(PdfRequest(job, pub))
 
     def _write(self, generation: int, edition: str, pub: Publication, begin: float) -> float | None:
         """Render and write one edition; its seconds, or None when it failed (the last good file stays)."""
@@ -120,23 +102,23 @@ class Builder:
         self.board.edition(edition, file=self.target.file(edition).name, generation=generation, building=False, seconds=seconds, problem="")
         return seconds
 
-    def _pdf(self, request: PdfRequest) -> None:
+    def _pdf(self, job: PdfJob) -> None:
         self.board.edition("pdf", building=True)
-        result = self._pdf_builder.build(request.job, request.pub)
+        result = self._pdf_builder.build(job)
         if result.built:
             pages = len(PdfReader(self.target.file("pdf")).pages)
             self.board.edition(
                 "pdf", file=self.target.file("pdf").name, generation=result.generation, building=False, seconds=result.seconds, pages=pages, problem=""
             )
             self._log(f"{_clock()} 保存 {result.generation}: PDF {result.seconds:.2f} s（{pages} ページ）")
-        elif result.superseded:
+        elif result.refused:
             self.board.edition("pdf", building=False)
         else:
             self._failed("pdf", result.problem)
 
     def _docx(self, generation: int) -> None:
         begin = time.perf_counter()
-        _, pub, found = self._checked(("docx",), ["docx"])
+        pub, found = checked(self.target.source, self.target.overrides, ["docx"])
         if pub is None or diagnostics.has_errors(found):
             errors = [d for d in found if d.severity == "error"]
             self._failed("docx", "エラーがあるため Word 版を作りませんでした:\n" + diagnostics.as_text(errors).strip())

@@ -5,17 +5,16 @@ it would slow the checks and the web edition of the next save by as much as it t
 interpreter (``spawn``: nothing of the server's threads or locks is inherited, so it can be started at any
 time) that imports WeasyPrint once and then builds one PDF per request, on the other core.
 
-The worker reads and parses the source itself — a Publication does not cross a process boundary — and builds
-only what the checks passed: the request carries a fingerprint of the print rendering the server checked, and a
-source that has changed since is left to the newer request that follows it.
+A save is sent to the worker at once, beside the web edition's checks in the server, not after them: the
+worker reads, parses and checks the source itself (a Publication does not cross a process boundary, and two
+cores check faster than one waits), and like any build it writes nothing when the checks find an error.
 
-``InProcessPdf`` builds in the calling thread from the server's own parse instead; the benchmark compares the two
+``InProcessPdf`` builds in a thread of the server instead; the benchmark compares the two
 (docs/performance.md).
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import signal
 import time
@@ -27,7 +26,7 @@ from typing import Any, Protocol
 
 from jpub import diagnostics, pipeline, preflight
 from jpub.errors import DocumentError
-from jpub.publication import Publication
+from jpub.preview.stages import checked
 
 STOP_SECONDS = 5.0
 
@@ -38,7 +37,6 @@ class PdfJob:
     source: Path
     out: Path
     overrides: Mapping[str, Any]
-    fingerprint: str  # of the print rendering and settings the checks passed
 
 
 @dataclass(frozen=True)
@@ -46,24 +44,17 @@ class PdfResult:
     generation: int
     built: bool
     seconds: float
-    superseded: bool = False  # the source changed after its check: a newer request follows
+    refused: bool = False  # the checks found errors (the web lane shows them): nothing was written
     problem: str = ""  # diagnostics as text when the build failed
 
 
-def fingerprint(draft: pipeline.Draft) -> str:
-    rendering = draft.renderings["pdf"].text
-    return hashlib.sha256(f"{rendering}\0{draft.settings!r}".encode()).hexdigest()
-
-
-def build(job: PdfJob, pub: Publication | None = None) -> PdfResult:
-    """Read, parse (unless ``pub`` is given), render and write the PDF; problems as text, never raised."""
+def build(job: PdfJob) -> PdfResult:
+    """Check, render and write the PDF; problems as text, never raised."""
     begin = time.perf_counter()
+    pub, found = checked(job.source, job.overrides, ["pdf"])
+    if pub is None or diagnostics.has_errors(found):
+        return PdfResult(job.generation, False, time.perf_counter() - begin, refused=True)
     try:
-        if pub is None:
-            draft = pipeline.read(job.source, job.overrides, ["pdf"])
-            if fingerprint(draft) != job.fingerprint:
-                return PdfResult(job.generation, False, time.perf_counter() - begin, superseded=True)
-            pub = pipeline.parse(draft)
         pipeline.write(pipeline.render(pub, ["pdf"]), job.source, job.out)
     except DocumentError as exc:
         return PdfResult(job.generation, False, time.perf_counter() - begin, problem=diagnostics.as_text(exc.diagnostics).strip())
@@ -74,16 +65,16 @@ def build(job: PdfJob, pub: Publication | None = None) -> PdfResult:
 
 
 class PdfBuilder(Protocol):
-    def build(self, job: PdfJob, pub: Publication) -> PdfResult: ...
+    def build(self, job: PdfJob) -> PdfResult: ...
 
     def stop(self) -> None: ...
 
 
 class InProcessPdf:
-    """In the calling thread, from the server's parse."""
+    """In the calling thread."""
 
-    def build(self, job: PdfJob, pub: Publication) -> PdfResult:
-        return build(job, pub)
+    def build(self, job: PdfJob) -> PdfResult:
+        return build(job)
 
     def stop(self) -> None:
         pass
@@ -102,7 +93,7 @@ class WorkerPdf:
         self.process.start()
         theirs.close()
 
-    def build(self, job: PdfJob, pub: Publication) -> PdfResult:
+    def build(self, job: PdfJob) -> PdfResult:
         try:
             self._connection.send(job)
             result: PdfResult = self._connection.recv()
