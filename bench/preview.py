@@ -13,7 +13,9 @@ the file is written, as a client of the page's event stream sees it:
   (what the browser then lays out is not counted);
 - PDF: the state announcing its PDF arrives, and the first page's image has been fetched.
 
-Memory is the resident set of the server and of its PDF worker after saves 1, 10, 50 and the last.
+Memory is the resident set of the server and of its PDF worker after saves 1, 10, 50 and the last. CPU is the
+processor time the server and its worker used for one save, all its builds included: on a machine shared with
+other work, wall times grow with the load and CPU times much less.
 ``--bursts`` pairs then save a second time while the first save's PDF is still being built: the second save's
 diagnostics and web edition show what a PDF build in progress costs them.
 
@@ -103,15 +105,27 @@ class Server:
         connection.close()
         return body
 
+    def children(self) -> list[int]:
+        return [int(pid) for pid in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+
     def rss_mib(self) -> tuple[float, float]:
-        """(server, PDF worker) resident memory; the worker is the server's child process, if it has one."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        worker = max((_rss(int(pid)) for pid in children), default=0.0)
-        return _rss(self.process.pid), worker
+        """(server, PDF worker) resident memory; the worker is the largest of the server's child processes."""
+        return _rss(self.process.pid), max((_rss(pid) for pid in self.children()), default=0.0)
+
+    def cpu_seconds(self) -> float:
+        """Processor time of the server and its children so far (pandoc's runs included once they end)."""
+        return sum(_cpu(pid) for pid in (self.process.pid, *self.children()))
 
     def stop(self) -> None:
         self.process.send_signal(2)
         self.process.wait(BOUND)
+
+
+def _cpu(pid: int) -> float:
+    """User and system time of a process, and of its children that have ended (fields 14–17 of /proc/pid/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _rss(pid: int) -> float:
@@ -128,6 +142,7 @@ class Run:
     pdf: list[float] = field(default_factory=list)
     burst_diagnostics: list[float] = field(default_factory=list)
     burst_web: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # processor seconds per save, server and worker together
     memory: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
@@ -159,11 +174,12 @@ def measure_preview(folder: Path, source: Path, variant: str, saves: int, bursts
     try:
         server.wait_for(lambda s: s["editions"]["pdf"]["generation"] >= 1 and not s["editions"]["pdf"]["building"])
         for count in range(1, saves + 1):
-            begin = time.perf_counter()
+            begin, cpu = time.perf_counter(), server.cpu_seconds()
             generation = _save_and_wait_web(server, source, count, run, burst=False)
             server.wait_for(lambda s, g=generation: s["editions"]["pdf"]["generation"] >= g and not s["editions"]["pdf"]["building"])
             server.fetch(f"/pdf/pages/1.png?v={generation}")
             run.pdf.append(time.perf_counter() - begin)
+            run.cpu.append(server.cpu_seconds() - cpu)
             if count in (1, 10, 50, saves):
                 run.memory[count] = server.rss_mib()
         for count in range(saves + 1, saves + 1 + 2 * bursts, 2):
@@ -197,24 +213,25 @@ def _complete_pdf(path: Path, after: int) -> bool:
         return False
 
 
-def measure_typst(folder: Path, source: Path, saves: int) -> tuple[list[float], dict[int, float]]:
+def measure_typst(folder: Path, source: Path, saves: int) -> tuple[list[float], list[float], dict[int, float]]:
     typ, pdf = typst_source(source, folder), folder / "typst.pdf"
     watcher = subprocess.Popen([sys.executable, "-c", TYPST_WATCH, str(typ), str(pdf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    times, memory = [], {}
+    times, cpu, memory = [], [], {}
     try:
         _poll(lambda: _complete_pdf(pdf, 0))
         for count in range(1, saves + 1):
-            before = pdf.stat().st_mtime_ns
+            before, used = pdf.stat().st_mtime_ns, _cpu(watcher.pid)
             begin = time.perf_counter()
             _toggle(typ, count)
             _poll(lambda b=before: _complete_pdf(pdf, b))
             times.append(time.perf_counter() - begin)
+            cpu.append(_cpu(watcher.pid) - used)
             if count in (1, 10, 50, saves):
                 memory[count] = _rss(watcher.pid)
     finally:
         watcher.terminate()
         watcher.wait(BOUND)
-    return times, memory
+    return times, cpu, memory
 
 
 def _poll(done: Callable[[], bool]) -> None:
@@ -251,14 +268,14 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp) / "typst"
         folder.mkdir()
         print(f"typst watch: {args.saves} saves", file=sys.stderr)
-        typst_times, typst_memory = measure_typst(folder, args.source, args.saves)
+        typst_times, typst_cpu, typst_memory = measure_typst(folder, args.source, args.saves)
     print(f"\nseconds after a save: median / 90th percentile / max; load average {os.getloadavg()[0]:.1f} at the end\n")
-    print("| | diagnostics | web edition | PDF (first page image fetched) | while a PDF builds: diagnostics | … web edition |")
-    print("|---|---|---|---|---|---|")
+    print("| | diagnostics | web edition | PDF (first page image fetched) | CPU per save | while a PDF builds: diagnostics | … web edition |")
+    print("|---|---|---|---|---|---|---|")
     for variant, run in runs.items():
-        cells = [summary(run.diagnostics), summary(run.web), summary(run.pdf), summary(run.burst_diagnostics), summary(run.burst_web)]
+        cells = [summary(run.diagnostics), summary(run.web), summary(run.pdf), summary(run.cpu), summary(run.burst_diagnostics), summary(run.burst_web)]
         print(f"| jpub preview, PDF in {variant} | " + " | ".join(cells) + " |")
-    print(f"| typst watch | — | — | {summary(typst_times)} | — | — |")
+    print(f"| typst watch | — | — | {summary(typst_times)} | {summary(typst_cpu)} | — | — |")
     print("\nresident memory, MiB (server + PDF worker), after save:\n")
     marks = sorted(next(iter(runs.values())).memory) if runs else []
     print("| | " + " | ".join(str(m) for m in marks) + " |")
