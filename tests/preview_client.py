@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import queue
+import select
 import subprocess
 import sys
 import threading
@@ -22,21 +23,17 @@ BOUND = 240.0  # seconds: a slow, shared machine builds the first PDF in far les
 
 
 class Preview:
-    """``build.py preview`` on a free port; ``url`` once it listens."""
+    """``build.py preview`` on a free port, once it listens. No thread is left in the test process: the build's
+    forked children refuse to start beside one."""
 
     def __init__(self, source: Path, out: Path, port: int = 0):
         command = [sys.executable, str(ROOT / "build.py"), "preview", "--source", str(source), "--out", str(out), "--port", str(port)]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self._lines: queue.Queue[str] = queue.Queue()
         assert self.process.stdout is not None
-        threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True).start()
-        first = self._lines.get(timeout=BOUND)
-        assert "http://127.0.0.1:" in first, first
+        ready, _, _ = select.select([self.process.stdout], [], [], BOUND)
+        first = self.process.stdout.readline() if ready else ""  # the one line it prints on stdout
+        assert "http://127.0.0.1:" in first, (first, self.process.poll())
         self.port = int(first.split("http://127.0.0.1:")[1].split("/")[0])
-
-    def _read(self, stream: Any) -> None:
-        for line in stream:
-            self._lines.put(line)
 
     def get(self, path: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, bytes]:
         """The status and body of a request sent exactly as written (no normalising of ``..`` on the way)."""
@@ -68,7 +65,8 @@ class Events:
         self.response = self._connection.getresponse()
         self.received: queue.Queue[dict[str, Any]] = queue.Queue()
         self.latest: dict[str, Any] = {}
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         event, data = "", ""
@@ -100,4 +98,8 @@ class Events:
         raise AssertionError(f"the preview never reached: {what}; last state: {self.latest}")
 
     def close(self) -> None:
+        """Stop reading; the reading thread ends (at once once the server has stopped)."""
         self._connection.close()
+        self.response.close()
+        self._reader.join(BOUND)
+        assert not self._reader.is_alive()

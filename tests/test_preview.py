@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
+import weakref
 import zipfile
 from pathlib import Path
 
@@ -39,8 +41,8 @@ def running(tmp_path_factory):
     events = Events(preview.port)
     events.wait_for(lambda s: s["editions"]["html"]["generation"] >= 1 and s["editions"]["pdf"]["generation"] >= 1, "first web edition and PDF")
     yield preview, events, source
-    events.close()
     preview.stop()
+    events.close()
 
 
 def _save(source: Path, old: str, new: str) -> None:
@@ -163,9 +165,19 @@ def test_ctrl_c_stops_the_preview_and_its_worker_cleanly(tmp_path):
     status, err = preview.stop()
     assert status == 0 and "終了しました" in err and "Traceback" not in err
     assert events.wait_for(lambda s: s["closing"], "the closing state")["closing"]
-    for child in children:
-        assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text()
+    events.close()
+    deadline = time.monotonic() + BOUND  # the worker (and multiprocessing's helper) end once the server has gone
+    while any(_alive(child) for child in children) and time.monotonic() < deadline:
+        threading.Event().wait(0.05)
+    assert not any(_alive(child) for child in children)
     assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def _alive(pid: str) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
 
 
 # --- the pieces ---------------------------------------------------------------------------------------------
@@ -194,6 +206,33 @@ def test_a_lane_builds_one_at_a_time_and_keeps_only_the_newest_request():
         deadline.wait(0.01)
     lane.stop(BOUND)
     assert built == [1, 3] and most[0] == 1
+
+
+def test_a_lane_collects_the_garbage_its_build_left():
+    left: list[weakref.ref[object]] = []
+
+    def build(job: int) -> None:
+        cycle: list[object] = []
+        cycle.append(cycle)  # freed only by a collection, and automatic ones are off
+        left.append(weakref.ref(_Holder(cycle)))
+
+    gc.disable()
+    try:
+        lane: Lane[int] = Lane("test", build)
+        lane.request(1)
+        deadline = time.monotonic() + BOUND
+        while not (left and lane.idle()) and time.monotonic() < deadline:
+            threading.Event().wait(0.01)
+        lane.stop(BOUND)
+    finally:
+        gc.enable()
+    assert left and left[0]() is None
+
+
+class _Holder:
+    def __init__(self, cycle: list[object]):
+        self.cycle = cycle
+        cycle.append(self)
 
 
 def test_overlapping_renders_hold_collections_off_until_the_last_one_ends():

@@ -72,9 +72,10 @@ class Builder:
         return all(lane.idle() for lane in (self.web, self.pdf, self.docx))
 
     def stop(self, timeout: float) -> None:
-        for lane in (self.web, self.docx, self.pdf):
-            lane.stop(timeout)
+        """No more builds: a PDF under way is abandoned (the last good one stays), the others may finish."""
         self._pdf_builder.stop()
+        for lane in (self.pdf, self.web, self.docx):
+            lane.stop(timeout)
 
     # --- the lanes' builds ---------------------------------------------------------------------------------
 

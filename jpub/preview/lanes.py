@@ -1,9 +1,15 @@
 """A lane runs one kind of build at a time in its own thread; a request made while a build runs waits, and
 only the newest waiting request is kept. So an edition is never built twice at once, and a burst of saves
-during a long build costs one more build, not one per save."""
+during a long build costs one more build, not one per save.
+
+After each build the lane runs a full garbage collection. A build leaves cyclic garbage (pypdf's reader, the
+parse), and while an edition renders the collector is frozen (jpub/gcpause.py), which moves that garbage out of
+its reach; in a process that lives for many builds it was never collected: +3.4 MB on every save, 18 000
+objects, until a full collection (40–60 ms here) took it back to flat."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
 from collections.abc import Callable
@@ -55,3 +61,4 @@ class Lane(Generic[T]):
                 self._build(job)  # the build reports the document's problems itself
             except Exception:  # a defect in the preview: its traceback in the terminal, and the lane goes on
                 traceback.print_exc()
+            gc.collect()

@@ -15,6 +15,7 @@ cores check faster than one waits), and like any build it writes nothing when th
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import time
@@ -84,6 +85,7 @@ class WorkerPdf:
     """In a warm worker process; one that dies (killed, out of memory) is replaced for the next request."""
 
     def __init__(self) -> None:
+        self._stopping = False
         self._start()
 
     def _start(self) -> None:
@@ -99,28 +101,33 @@ class WorkerPdf:
             result: PdfResult = self._connection.recv()
             return result
         except (EOFError, OSError):
+            if self._stopping:  # stopped on purpose: the last good PDF stays, nothing to report
+                return PdfResult(job.generation, False, 0.0, refused=True)
             code = self.process.exitcode
-            self.stop()
+            self._end()
             self._start()
             why = f"終了コード {code}。メモリ不足などが考えられます。次の保存で作り直します"
             problem = f"{job.source}: error: PDF を作るプロセスが終了しました（{why}） [child-process]"
             return PdfResult(job.generation, False, 0.0, problem=problem)
 
     def stop(self) -> None:
-        try:
-            self._connection.send(None)
-        except OSError:
-            pass
+        """Stop the worker now. A PDF under way is abandoned: SIGTERM unwinds it in the worker, so its temporary
+        file is removed and the last good PDF stays; the build waiting for it returns."""
+        self._stopping = True
+        self._end()
+
+    def _end(self) -> None:
+        self.process.terminate()
         self.process.join(STOP_SECONDS)
         if self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()
             self.process.join(STOP_SECONDS)
-        self._connection.close()
 
 
 def _serve(connection: Connection) -> None:
     """The worker's loop: one job in, one result out, until told to stop or the server goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server decides
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         preflight.import_weasyprint()  # warm before the first save; a missing Pango is reported by that build
     except DocumentError:
@@ -128,8 +135,11 @@ def _serve(connection: Connection) -> None:
     while True:
         try:
             job = connection.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
+        except (EOFError, OSError):  # the server went away
             return
         connection.send(build(job))
+        gc.collect()  # while the server shows the PDF: what the build left behind (see lanes.py)
+
+
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds the build: the atomic write removes its temporary file

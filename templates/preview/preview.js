@@ -114,8 +114,12 @@ function loadWeb(html) {
   next.addEventListener("load", () => {
     if (loading !== next) return;
     const current = frames.querySelector("iframe.current");
-    const from = current && current.contentWindow;
-    if (from) next.contentWindow.scrollTo({ left: from.scrollX, top: from.scrollY, behavior: "instant" });
+    try {
+      const from = current && current.contentWindow;
+      if (from) next.contentWindow.scrollTo({ left: from.scrollX, top: from.scrollY, behavior: "instant" });
+    } catch {
+      // the reader followed a link to another site in the frame: its position cannot be read, start at the top
+    }
     next.className = "current";
     for (const old of frames.querySelectorAll("iframe:not(.current), .empty")) old.remove();
     if (current) current.remove();
