@@ -117,8 +117,13 @@ class Server:
         return sum(_cpu(pid) for pid in (self.process.pid, *self.children()))
 
     def stop(self) -> None:
-        self.process.send_signal(2)
-        self.process.wait(BOUND)
+        self.process.terminate()  # stops the preview as Ctrl-C does
+        try:
+            self.process.wait(BOUND)
+        except subprocess.TimeoutExpired:
+            print("the preview did not stop within the bound: killed", file=sys.stderr)
+            self.process.kill()
+            self.process.wait(BOUND)
 
 
 def _cpu(pid: int) -> float:
@@ -264,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             folder = Path(tmp) / variant
             shutil.copytree(args.source.resolve().parent, folder)
             print(f"preview, PDF in {variant}: {args.saves} saves, {args.bursts} bursts", file=sys.stderr)
-            runs[variant] = measure_preview(folder, folder / args.source.name, variant, args.saves, args.bursts)
+            runs[variant] = run = measure_preview(folder, folder / args.source.name, variant, args.saves, args.bursts)
+            print(f"  diagnostics {summary(run.diagnostics)}, web {summary(run.web)}, PDF {summary(run.pdf)}, memory {run.memory}", file=sys.stderr)
         folder = Path(tmp) / "typst"
         folder.mkdir()
         print(f"typst watch: {args.saves} saves", file=sys.stderr)

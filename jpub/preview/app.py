@@ -52,7 +52,9 @@ def run(
     builder = server.builder = Builder(target, board, pdf, log)
     stop = threading.Event()
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="preview-server", daemon=True)
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a polite kill stops like Ctrl-C
+    # Ctrl-C stops the preview even when it was started with SIGINT ignored (as a shell's background job is),
+    # and a polite kill stops it the same way
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         serving.start()
         watcher.watch(watcher.watched(source), out, lambda changed: builder.saved(), stop)
@@ -68,6 +70,7 @@ def run(
             server.shutdown()
         server.server_close()
         builder.stop(STOP_SECONDS)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     log("jpub preview: 終了しました")
     return 0
