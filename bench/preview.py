@@ -13,7 +13,7 @@ the file is written, as a client of the page's event stream sees it:
   (what the browser then lays out is not counted);
 - PDF: the state announcing its PDF arrives, and the first page's image has been fetched.
 
-Memory is the resident set of the server and of its PDF worker after saves 1, 10, 50 and the last. CPU is the
+Memory is the resident set of the server and of its PDF worker after saves 1, 10, 25, 50, 75 and the last. CPU is the
 processor time the server and its worker used for one save, all its builds included: on a machine shared with
 other work, wall times grow with the load and CPU times much less.
 ``--bursts`` pairs then save a second time while the first save's PDF is still being built: the second save's
@@ -112,9 +112,9 @@ class Server:
         """(server, PDF worker) resident memory; the worker is the largest of the server's child processes."""
         return _rss(self.process.pid), max((_rss(pid) for pid in self.children()), default=0.0)
 
-    def cpu_seconds(self) -> float:
-        """Processor time of the server and its children so far (pandoc's runs included once they end)."""
-        return sum(_cpu(pid) for pid in (self.process.pid, *self.children()))
+    def cpu_seconds(self) -> tuple[float, float]:
+        """Processor time so far of the server (with pandoc's and pdftoppm's runs once they end) and of its worker."""
+        return _cpu(self.process.pid), sum(_cpu(pid) for pid in self.children())
 
     def stop(self) -> None:
         self.process.terminate()  # stops the preview as Ctrl-C does
@@ -147,7 +147,8 @@ class Run:
     pdf: list[float] = field(default_factory=list)
     burst_diagnostics: list[float] = field(default_factory=list)
     burst_web: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)  # processor seconds per save, server and worker together
+    cpu_server: list[float] = field(default_factory=list)  # processor seconds per save
+    cpu_worker: list[float] = field(default_factory=list)
     memory: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
@@ -184,8 +185,10 @@ def measure_preview(folder: Path, source: Path, variant: str, saves: int, bursts
             server.wait_for(lambda s, g=generation: s["editions"]["pdf"]["generation"] >= g and not s["editions"]["pdf"]["building"])
             server.fetch(f"/pdf/pages/1.png?v={generation}")
             run.pdf.append(time.perf_counter() - begin)
-            run.cpu.append(server.cpu_seconds() - cpu)
-            if count in (1, 10, 50, saves):
+            after = server.cpu_seconds()
+            run.cpu_server.append(after[0] - cpu[0])
+            run.cpu_worker.append(after[1] - cpu[1])
+            if count in (1, 10, 25, 50, 75, saves):
                 run.memory[count] = server.rss_mib()
         for count in range(saves + 1, saves + 1 + 2 * bursts, 2):
             _save_and_wait_web(server, source, count, run, burst=False)
@@ -231,7 +234,7 @@ def measure_typst(folder: Path, source: Path, saves: int) -> tuple[list[float], 
             _poll(lambda b=before: _complete_pdf(pdf, b))
             times.append(time.perf_counter() - begin)
             cpu.append(_cpu(watcher.pid) - used)
-            if count in (1, 10, 50, saves):
+            if count in (1, 10, 25, 50, 75, saves):
                 memory[count] = _rss(watcher.pid)
     finally:
         watcher.terminate()
@@ -270,18 +273,20 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(args.source.resolve().parent, folder)
             print(f"preview, PDF in {variant}: {args.saves} saves, {args.bursts} bursts", file=sys.stderr)
             runs[variant] = run = measure_preview(folder, folder / args.source.name, variant, args.saves, args.bursts)
-            print(f"  diagnostics {summary(run.diagnostics)}, web {summary(run.web)}, PDF {summary(run.pdf)}, memory {run.memory}", file=sys.stderr)
+            memory = {count: f"{server:.0f}+{worker:.0f}" for count, (server, worker) in run.memory.items()}
+            print(f"  diagnostics {summary(run.diagnostics)}, web {summary(run.web)}, PDF {summary(run.pdf)}, MiB {memory}", file=sys.stderr)
         folder = Path(tmp) / "typst"
         folder.mkdir()
         print(f"typst watch: {args.saves} saves", file=sys.stderr)
         typst_times, typst_cpu, typst_memory = measure_typst(folder, args.source, args.saves)
     print(f"\nseconds after a save: median / 90th percentile / max; load average {os.getloadavg()[0]:.1f} at the end\n")
-    print("| | diagnostics | web edition | PDF (first page image fetched) | CPU per save | while a PDF builds: diagnostics | … web edition |")
-    print("|---|---|---|---|---|---|---|")
+    head = "| | diagnostics | web edition | PDF (first page image fetched) | CPU: server | CPU: PDF worker | while a PDF builds: diagnostics | … web edition |"
+    print(head)
+    print("|---|---|---|---|---|---|---|---|")
     for variant, run in runs.items():
-        cells = [summary(run.diagnostics), summary(run.web), summary(run.pdf), summary(run.cpu), summary(run.burst_diagnostics), summary(run.burst_web)]
-        print(f"| jpub preview, PDF in {variant} | " + " | ".join(cells) + " |")
-    print(f"| typst watch | — | — | {summary(typst_times)} | {summary(typst_cpu)} | — | — |")
+        cells = [run.diagnostics, run.web, run.pdf, run.cpu_server, run.cpu_worker, run.burst_diagnostics, run.burst_web]
+        print(f"| jpub preview, PDF in {variant} | " + " | ".join(summary(values) for values in cells) + " |")
+    print(f"| typst watch | — | — | {summary(typst_times)} | — | {summary(typst_cpu)} | — | — |")
     print("\nresident memory, MiB (server + PDF worker), after save:\n")
     marks = sorted(next(iter(runs.values())).memory) if runs else []
     print("| | " + " | ".join(str(m) for m in marks) + " |")

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from watchfiles import Change
 
 from jpub import gcpause
-from jpub.preview import watcher
+from jpub.preview import pdf_worker, watcher
 from jpub.preview.lanes import Lane
 from jpub.preview.pdf_worker import InProcessPdf, PdfJob
 
@@ -255,6 +255,22 @@ def test_the_pdf_is_not_written_when_the_checks_find_an_error(tmp_path):
     _save(source, BROKEN_HEADING, GOOD_HEADING)
     result = InProcessPdf().build(PdfJob(2, source, tmp_path / "out", {}))
     assert result.built and PdfReader(tmp_path / "out" / "doc.pdf").pages
+
+
+def test_a_worker_is_replaced_after_its_share_of_builds(tmp_path, monkeypatch):
+    source = tmp_path / "doc.md"
+    shutil.copy(FIXTURES / "chapters-only.md", source)
+    monkeypatch.setattr(pdf_worker, "BUILDS_PER_WORKER", 2)
+    worker = pdf_worker.WorkerPdf()
+    try:
+        first = worker.process
+        results = [worker.build(PdfJob(n, source, tmp_path / "out", {})) for n in (1, 2)]
+        second = worker.process
+        results.append(worker.build(PdfJob(3, source, tmp_path / "out", {})))
+    finally:
+        worker.stop()
+    assert all(result.built for result in results)
+    assert second is not first and not first.is_alive() and first.exitcode == 0  # left when its connection closed
 
 
 def test_the_outputs_are_not_watched(tmp_path):
