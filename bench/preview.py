@@ -106,15 +106,24 @@ class Server:
         return body
 
     def children(self) -> list[int]:
-        return [int(pid) for pid in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+        """The server's child processes, whichever of its threads started them (a replaced worker is started by
+        the PDF lane's thread, and /proc lists children per thread)."""
+        tasks = Path(f"/proc/{self.process.pid}/task")
+        found = []
+        for task in tasks.iterdir():
+            try:
+                found += [int(pid) for pid in (task / "children").read_text().split()]
+            except FileNotFoundError:  # a thread that has just ended
+                pass
+        return found
 
     def rss_mib(self) -> tuple[float, float]:
         """(server, PDF worker) resident memory; the worker is the largest of the server's child processes."""
-        return _rss(self.process.pid), max((_rss(pid) for pid in self.children()), default=0.0)
+        return _rss(self.process.pid), max((_rss_or_none(pid) for pid in self.children()), default=0.0)
 
     def cpu_seconds(self) -> tuple[float, float]:
         """Processor time so far of the server (with pandoc's and pdftoppm's runs once they end) and of its worker."""
-        return _cpu(self.process.pid), sum(_cpu(pid) for pid in self.children())
+        return _cpu(self.process.pid), sum(_cpu_or_none(pid) for pid in self.children())
 
     def stop(self) -> None:
         self.process.terminate()  # stops the preview as Ctrl-C does
@@ -133,11 +142,25 @@ def _cpu(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _cpu_or_none(pid: int) -> float:
+    try:
+        return _cpu(pid)
+    except FileNotFoundError:  # ended since it was listed
+        return 0.0
+
+
 def _rss(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().split("\n"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _rss_or_none(pid: int) -> float:
+    try:
+        return _rss(pid)
+    except FileNotFoundError:
+        return 0.0
 
 
 @dataclass
