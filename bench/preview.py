@@ -3,9 +3,9 @@
     python bench/preview.py [--source FILE] [--saves 100] [--bursts 10] [--variants worker thread]
 
 For each variant of the preview (``worker``: the PDF in its warm worker process, as ``jpub preview`` runs;
-``thread``: the PDF in a thread of the server, from the server's own parse) a real server is started on a
-free port over a copy of the source's folder, and ``--saves`` saves are made one after another, each waiting
-for the PDF of the one before. A save alternates one phrase of the text (``--edit``). Measured from just before
+``thread``: the PDF in a thread of the server) a real server is started on a free port over a copy of the
+source's folder, and ``--saves`` saves are made to each, one after another, each waiting for the PDF of the one
+before; the saves alternate between the variants, so both see the same load. A save alternates one phrase of the text (``--edit``). Measured from just before
 the file is written, as a client of the page's event stream sees it:
 
 - diagnostics: the state carrying that save's checks arrives;
@@ -198,29 +198,51 @@ def _save_and_wait_web(server: Server, source: Path, count: int, run: Run, burst
     return int(html["generation"])
 
 
-def measure_preview(folder: Path, source: Path, variant: str, saves: int, bursts: int) -> Run:
-    run = Run()
-    server = Server(source, folder / "out", variant)
+def _one_save(server: Server, source: Path, count: int, run: Run) -> None:
+    """A save, its web edition, then its PDF and first page's image; times, processor time and memory."""
+    begin, cpu = time.perf_counter(), server.cpu_seconds()
+    generation = _save_and_wait_web(server, source, count, run, burst=False)
+    server.wait_for(lambda s: s["editions"]["pdf"]["generation"] >= generation and not s["editions"]["pdf"]["building"])
+    server.fetch(f"/pdf/pages/1.png?v={generation}")
+    run.pdf.append(time.perf_counter() - begin)
+    after = server.cpu_seconds()
+    run.cpu_server.append(after[0] - cpu[0])
+    run.cpu_worker.append(after[1] - cpu[1])
+
+
+def _burst(server: Server, source: Path, count: int, run: Run) -> None:
+    """Two saves: the second as soon as the first's web edition is there, while the first's PDF builds."""
+    _save_and_wait_web(server, source, count, run, burst=False)
+    generation = _save_and_wait_web(server, source, count + 1, run, burst=True)
+    server.wait_for(lambda s: s["editions"]["pdf"]["generation"] >= generation and not s["editions"]["pdf"]["building"])
+
+
+def measure_previews(tmp: Path, source: Path, variants: list[str], saves: int, bursts: int) -> dict[str, Run]:
+    """One server per variant, each over its own copy of the source's folder, all running at once; the saves
+    alternate between them (the order reversed every time), so a change in the machine's load falls on all of
+    them alike. A server waiting for its next save uses no processor time."""
+    servers: dict[str, tuple[Server, Path]] = {}
+    runs = {variant: Run() for variant in variants}
     try:
-        server.wait_for(lambda s: s["editions"]["pdf"]["generation"] >= 1 and not s["editions"]["pdf"]["building"])
+        for variant in variants:
+            folder = tmp / variant
+            shutil.copytree(source.resolve().parent, folder)
+            servers[variant] = (Server(folder / source.name, folder / "out", variant), folder / source.name)
+        for server, _ in servers.values():
+            server.wait_for(lambda s: s["editions"]["pdf"]["generation"] >= 1 and not s["editions"]["pdf"]["building"])
         for count in range(1, saves + 1):
-            begin, cpu = time.perf_counter(), server.cpu_seconds()
-            generation = _save_and_wait_web(server, source, count, run, burst=False)
-            server.wait_for(lambda s, g=generation: s["editions"]["pdf"]["generation"] >= g and not s["editions"]["pdf"]["building"])
-            server.fetch(f"/pdf/pages/1.png?v={generation}")
-            run.pdf.append(time.perf_counter() - begin)
-            after = server.cpu_seconds()
-            run.cpu_server.append(after[0] - cpu[0])
-            run.cpu_worker.append(after[1] - cpu[1])
-            if count in (1, 10, 25, 50, 75, saves):
-                run.memory[count] = server.rss_mib()
-        for count in range(saves + 1, saves + 1 + 2 * bursts, 2):
-            _save_and_wait_web(server, source, count, run, burst=False)
-            generation = _save_and_wait_web(server, source, count + 1, run, burst=True)  # while that save's PDF builds
-            server.wait_for(lambda s, g=generation: s["editions"]["pdf"]["generation"] >= g and not s["editions"]["pdf"]["building"])
+            for variant in variants if count % 2 else variants[::-1]:
+                server, copy = servers[variant]
+                _one_save(server, copy, count, runs[variant])
+                if count in (1, 10, 25, 50, 75, saves):
+                    runs[variant].memory[count] = server.rss_mib()
+        for index, count in enumerate(range(saves + 1, saves + 1 + 2 * bursts, 2)):
+            for variant in variants if index % 2 else variants[::-1]:
+                _burst(*servers[variant], count, runs[variant])
     finally:
-        server.stop()
-    return run
+        for server, _ in servers.values():
+            server.stop()
+    return runs
 
 
 def typst_source(source: Path, folder: Path) -> Path:
@@ -300,15 +322,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", nargs="+", choices=("worker", "thread"), default=["worker", "thread"])
     args = parser.parse_args(argv)
     print(f"{platform.python_version()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", file=sys.stderr)
-    runs: dict[str, Run] = {}
     with tempfile.TemporaryDirectory(prefix="jpub-bench-preview-") as tmp:
-        for variant in args.variants:
-            folder = Path(tmp) / variant
-            shutil.copytree(args.source.resolve().parent, folder)
-            print(f"preview, PDF in {variant}: {args.saves} saves, {args.bursts} bursts", file=sys.stderr)
-            runs[variant] = run = measure_preview(folder, folder / args.source.name, variant, args.saves, args.bursts)
+        print(f"preview, PDF in {' and '.join(args.variants)}: {args.saves} saves, {args.bursts} bursts", file=sys.stderr)
+        runs = measure_previews(Path(tmp), args.source, args.variants, args.saves, args.bursts)
+        for variant, run in runs.items():
             memory = {count: f"{server:.0f}+{worker:.0f}" for count, (server, worker) in run.memory.items()}
-            print(f"  diagnostics {summary(run.diagnostics)}, web {summary(run.web)}, PDF {summary(run.pdf)}, MiB {memory}", file=sys.stderr)
+            print(f"  {variant}: diagnostics {summary(run.diagnostics)}, web {summary(run.web)}, PDF {summary(run.pdf)}, MiB {memory}", file=sys.stderr)
         folder = Path(tmp) / "typst"
         folder.mkdir()
         print(f"typst watch: {args.saves} saves", file=sys.stderr)
