@@ -278,6 +278,8 @@ def measure_typst(folder: Path, source: Path, saves: int) -> tuple[list[float], 
             before, used = pdf.stat().st_mtime_ns, _cpu(watcher.pid)
             begin = time.perf_counter()
             _toggle(typ, count)
+            if count in (1, 10, 25, 50, 75, saves):
+                memory[count] = _rss(watcher.pid)
             if not _poll(lambda b=before: _complete_pdf(pdf, b), TYPST_MISSED):
                 missed.append(count)  # the change went unnoticed: saved again, and the save not counted
                 typ.write_text(typ.read_text(encoding="utf-8"), encoding="utf-8")
@@ -286,8 +288,6 @@ def measure_typst(folder: Path, source: Path, saves: int) -> tuple[list[float], 
                 continue
             times.append(time.perf_counter() - begin)
             cpu.append(_cpu(watcher.pid) - used)
-            if count in (1, 10, 25, 50, 75, saves):
-                memory[count] = _rss(watcher.pid)
     finally:
         watcher.terminate()
         watcher.wait(BOUND)

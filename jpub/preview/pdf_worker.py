@@ -1,7 +1,7 @@
 """The print edition, built in a worker process that stays warm between saves.
 
 WeasyPrint lays a page out in Python and holds the interpreter lock while it does: in a thread of the server
-it would slow the checks and the web edition of the next save by as much as it takes. The worker is a fresh
+it takes turns with the checks and the web edition of the next save, where a process can use a free core. The worker is a fresh
 interpreter (``spawn``: nothing of the server's threads or locks is inherited, so it can be started at any
 time) that imports WeasyPrint once and then builds one PDF per request, on the other core.
 
@@ -9,8 +9,9 @@ A save is sent to the worker at once, beside the web edition's checks in the ser
 worker reads, parses and checks the source itself (a Publication does not cross a process boundary, and two
 cores check faster than one waits), and like any build it writes nothing when the checks find an error.
 
-``InProcessPdf`` builds in a thread of the server instead; the benchmark compares the two
-(docs/performance.md).
+``InProcessPdf`` builds in a thread of the server instead. On this shared machine the benchmark found the two
+equally fast (docs/performance.md); the worker is kept because it leaves the server small, its memory can be
+bounded by replacing it, and a crash in WeasyPrint or Pango ends the worker, not the preview.
 """
 
 from __future__ import annotations
