@@ -1,6 +1,7 @@
 # make            set up what is missing, build every document in source/ that is out of date, verify it
 # make -j2        the same, documents side by side
 # make check      the checks of every document       make test / test-fast   the test suite / its quick part
+# make preview    serve a live preview on http://127.0.0.1:8400/ (DOC=source/x.md picks the document, PORT=… the port)
 SHELL  := /bin/bash
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -32,7 +33,7 @@ COMMON  := pyproject.toml constraints.txt build.py $(RECORDS) \
            $(filter %.py,$(filter-out $(READERS) $(foreach e,$(EDITIONS),$(call tree,jpub/editions/$(e))),$(call tree,jpub)))
 inputs   = $(COMMON) $(filter %.py,$(call tree,jpub/editions/$(1))) $(call tree,templates/$(1))
 
-.PHONY: all $(EDITIONS) check verify test test-fast lint clean setup bench constraints
+.PHONY: all $(EDITIONS) check verify test test-fast lint clean setup bench constraints preview
 .DELETE_ON_ERROR:
 
 all: $(patsubst %,$(OUT)/.%.verified,$(STEMS))
@@ -70,6 +71,10 @@ verify:
 
 check: | $(STAMP)
 	$(PY) build.py check
+
+# The live preview: the web edition and the PDF rebuilt on every save (PORT=8400 by default)
+preview: | $(STAMP) $(SYSTEM)
+	$(PY) build.py preview $(if $(DOC),--source $(DOC)) --out $(OUT) $(if $(PORT),--port $(PORT))
 
 test: | $(STAMP) $(SYSTEM)
 	$(PY) -m pytest

@@ -1,4 +1,5 @@
-"""Command line: ``python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]``.
+"""Command line: ``python build.py [pdf] [docx] [html] [check] [verify] [--source FILE] [--out DIR]``, and
+``python build.py preview [--port N]``.
 
 Arguments and reporting only; the stages are in jpub/pipeline.py."""
 
@@ -15,7 +16,7 @@ from jpub.editions import FORMATS
 from jpub.errors import DocumentError
 from jpub.publication import Publication
 
-TARGETS = (*FORMATS, "check", "verify")
+TARGETS = (*FORMATS, "check", "verify", "preview")
 SOURCE_DIR = Path("source")
 KEPT = "エラーがあるため出力を作りませんでした（既存の出力はそのままです）"
 
@@ -44,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--crop-marks", action="store_true", default=None, help="crop marks and 3 mm bleed in the PDF")
     p.add_argument("--fix", action="store_true", help="with check: repair in place what cannot change the meaning, printing a diff")
     p.add_argument("--dry-run", action="store_true", help="with check --fix: print the diff only")
+    p.add_argument("--port", type=int, default=8400, help="preview: the port on 127.0.0.1 (default 8400; 0 picks a free one)")
     p.add_argument("--quiet", action="store_true", help="print errors only")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
@@ -75,6 +77,12 @@ def report(found: list[Diagnostic], args: argparse.Namespace, targets: list[str]
 
 def build(args: argparse.Namespace, targets: list[str]) -> int:
     source = args.source or default_source()
+    if "preview" in targets:
+        if len(targets) > 1:
+            raise UsageError("preview は他のターゲットと一緒には指定できません")
+        from jpub.preview import app
+
+        return app.run(source, args.out, args.port, {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks})
     editions = [t for t in targets if t in FORMATS]
     draft = pipeline.read(source, {"pdf_variant": args.pdf_variant, "crop_marks": args.crop_marks})
     if editions or "check" in targets:  # verify alone reads the built files back; the checks belong to building
@@ -134,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (args.fix and args.targets != ["check"]) or (args.dry_run and not args.fix):
             raise UsageError("--fix は check だけと、--dry-run は check --fix と一緒に使います")
         targets = list(args.targets) or list(FORMATS)
-        several = source_folder.documents(SOURCE_DIR) if args.source is None else []
+        several = source_folder.documents(SOURCE_DIR) if args.source is None and "preview" not in targets else []  # a preview shows one
         if len(several) > 1:  # every document of source/, each as if named with --source
             json_check = "check" in targets and args.format == "json"
             return source_folder.each(several, lambda source: main([*argv, "--source", str(source)]), args.quiet, json_check)
