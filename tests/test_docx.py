@@ -165,7 +165,7 @@ def test_cover_page_in_order(seed_docx):
     assert cover[-2:] == [("Date", "令和6年6月11日"), ("Author", "文部科学省")]
     material = [text for style, text in cover if style == "CoverText"]
     assert material[0] == "【概要書】" and "標記の報告書を衆議院議長に提出いたしました。" in material
-    assert seed_docx.style_value("TOCHeading", "w:pPr/w:pageBreakBefore", "val") == "1"
+    assert seed_docx.style_flag("TOCHeading", "w:pPr/w:pageBreakBefore") is True
 
 
 def toc_entries(pkg: Package) -> list[tuple[str, str, str]]:
@@ -235,12 +235,12 @@ def test_toc_heading_is_not_in_the_outline(seed_docx):
 
 
 @pytest.mark.parametrize(
-    ("which", "breaking"), [("seed", {"Heading1": "1", "Heading2": "1", "Heading3": "0"}), ("chapters", {"Heading1": "1", "Heading2": "0"})]
+    ("which", "breaking"), [("seed", {"Heading1": True, "Heading2": True, "Heading3": False}), ("chapters", {"Heading1": True, "Heading2": False})]
 )
 def test_new_page_for_each_part_and_chapter_only(which, breaking, seed_docx, chapters_docx):
     pkg = seed_docx if which == "seed" else chapters_docx
     for style_id, value in breaking.items():
-        assert pkg.style_value(style_id, "w:pPr/w:pageBreakBefore", "val") == value, style_id
+        assert pkg.style_flag(style_id, "w:pPr/w:pageBreakBefore") is value, style_id
 
 
 def test_body_starts_on_a_new_page_and_a_chapter_shares_its_parts_page(seed_docx):

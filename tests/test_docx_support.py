@@ -83,6 +83,18 @@ class Package:
         defaults = self.styles.xpath(f"w:docDefaults/{holder}/{path}", namespaces=NS)
         return defaults[0].get(w(name)) if defaults else None
 
+    def style_flag(self, style_id: str, path: str) -> bool | None:
+        """An on/off property of a style (w:b, w:keepNext, w:pageBreakBefore…), following w:basedOn: an element
+        without w:val is on, as the schema says; None when no style in the chain sets it."""
+        node = self.style(style_id)
+        while node is not None:
+            found = node.xpath(path, namespaces=NS)
+            if found:
+                return found[0].get(w("val"), "1") in ("1", "true", "on")
+            based = node.find(w("basedOn"))
+            node = self.style(attr(based, "val")) if based is not None else None
+        return None
+
     def paragraphs(self, part: str = "word/document.xml") -> list[etree._Element]:
         return self.xml(part).xpath("//w:p", namespaces=NS)
 

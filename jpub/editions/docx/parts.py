@@ -1,98 +1,33 @@
 """Finishing pandoc's DOCX part by part: what a reference document cannot carry.
 
-Each function takes one parsed part and changes it in place; ``PARTS`` says which part gets which.
+Each function takes one parsed part and changes it in place; ``finish`` calls them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from lxml import etree
 
-from jpub.editions.docx.reference import restyle
+from jpub.editions.docx import ooxml
 from jpub.editions.docx.styles import Fonts, chars, data, el, text_width_twips, w
 from jpub.editions.docx.tables import fit_grid
-from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
-
-# settings.xml children that must come after w:updateFields (ECMA-376 CT_Settings order)
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
-)
-_AFTER_THEME_FONT_LANG = _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("themeFontLang") + 1 :]
-
-
-def _insert_before_any(parent: etree._Element, node: etree._Element, later: tuple[str, ...]) -> None:
-    for child in parent:
-        if etree.QName(child).localname in later:
-            child.addprevious(node)
-            return
-    parent.append(node)
-
-
-def _replace(parent: etree._Element, node: etree._Element, later: tuple[str, ...]) -> None:
-    for old in parent.findall(node.tag):
-        parent.remove(old)
-    _insert_before_any(parent, node, later)
-
-
-def compat() -> etree._Element:
-    """Current Word layout (no 互換モード); a line ended by a manual break is not stretched when justified."""
-    mode = {"name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word", "val": "15"}
-    return el("compat", None, el("doNotExpandShiftReturn"), el("compatSetting", mode))
 
 
 def settings(root: etree._Element, pub: Publication) -> None:
     """Word refreshes the fields (the 目次's page numbers) on opening; Japanese theme language; no rsids."""
-    for rsids in root.findall(w("rsids")):
-        root.remove(rsids)
-    _replace(root, el("updateFields", {"val": "true"}), _AFTER_UPDATE_FIELDS)
-    _replace(root, compat(), _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("compat") + 1 :])
-    _replace(root, el("themeFontLang", {"val": "en-US", "eastAsia": "ja-JP"}), _AFTER_THEME_FONT_LANG)
-    for tab in root.iter(w("defaultTabStop")):
-        tab.set(w("val"), str(chars(4)))  # Japanese Word's default: tab stops every 4 characters
-
-
-def styles(root: etree._Element, pub: Publication) -> None:
-    restyle(root, Fonts.of(pub.settings), chapter_level(pub.documents["docx"].headings))
+    ooxml.set_settings(root, chars(4))  # Japanese Word's default: tab stops every 4 characters
 
 
 def numbering(root: etree._Element, pub: Publication) -> None:
     """Bulleted lists use 「・」 in the body font, indented by characters rather than half inches."""
     spec = data()["bullets"]
-    face = pub.settings.docx_serif_font
     for level in list(root.iter(w("lvl"))):
         fmt = level.find(w("numFmt"))
         if fmt is None or fmt.get(w("val")) != "bullet":
             continue
-        depth = int(level.get(w("ilvl")))
-        level.find(w("lvlText")).set(w("val"), spec["text"])
-        for tag in ("pPr", "rPr"):
-            for old in level.findall(w(tag)):
-                level.remove(old)
+        depth = int(level.get(w("ilvl"), "0"))
         left = chars(spec["indent"] * (depth + 1))
-        level.append(el("pPr", None, el("ind", {"left": left, "hanging": chars(spec["hanging"])})))
-        level.append(el("rPr", None, el("rFonts", {"ascii": face, "hAnsi": face, "eastAsia": face, "cs": face, "hint": "eastAsia"})))
+        ooxml.set_bullet_level(level, spec["text"], left, chars(spec["hanging"]), pub.settings.docx_serif_font)
 
 
 def font_table(root: etree._Element, pub: Publication) -> None:
@@ -177,12 +112,3 @@ def document(root: etree._Element, pub: Publication) -> None:
         if style == "Heading2" and previous == "Heading1":
             _set_break(paragraph, False)
         previous = style
-
-
-PARTS: dict[str, Callable[[etree._Element, Publication], None]] = {
-    "word/document.xml": document,
-    "word/styles.xml": styles,
-    "word/settings.xml": settings,
-    "word/numbering.xml": numbering,
-    "word/fontTable.xml": font_table,
-}

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from jpub import pandoc
-from jpub.editions.docx import front, package, parts, reference, tables
+from jpub.editions.docx import finish, front, reference, tables
 from jpub.images import Embedder, embed
 from jpub.publication import Publication
 
@@ -23,4 +23,4 @@ def render(pub: Publication) -> bytes:
         reference_doc = Path(tmp) / "reference.docx"
         reference_doc.write_bytes(reference.build(pub))
         raw = pandoc.write(tree, "docx", [f"--reference-doc={reference_doc}", "--metadata=lang:ja-JP", "-o", "-"])
-    return package.rewrite(raw, pub, parts.PARTS)
+    return finish.finish(raw, pub)
