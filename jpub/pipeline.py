@@ -141,6 +141,8 @@ def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
     found += [note for document in pub.documents.values() for note in document.notes]
     if "pdf" in editions:
         found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))
+    if "docx" in editions:
+        found += preflight.check_docx(pub.source.display, 0)
     return sort(found)
 
 

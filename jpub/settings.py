@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jpub.errors import DocumentError
+from jpub.page_flow import PAGE_FLOWS, RUN_ON
 
 SEVERITIES = ("off", "warning", "error")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
@@ -25,7 +26,8 @@ class Settings:
     toc_depth: int = 0  # heading level the 目次 goes down to; 0 = the level of 章
     pdf_variant: str = "pdf/ua-1"
     crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
-    docx_header: bool = True  # running header with the title in the Word edition
+    docx_header: bool = True  # running header with the current 部 and 章 in the Word edition
+    page_flow: str = RUN_ON  # where 章 start in print and Word: run-on, new-page or recto (部 always on a new page)
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -69,6 +71,8 @@ def _validate(name: str, value: Any, path: str, line: int) -> Any:
         return MappingProxyType({str(k): str(v) for k, v in value.items()})
     if name == "pdf_variant" and value not in PDF_VARIANTS:
         raise DocumentError.at(path, line, f"pdf-variant は {', '.join(PDF_VARIANTS)} のいずれかです（{value!r}）", "settings")
+    if name == "page_flow" and value not in PAGE_FLOWS:
+        raise DocumentError.at(path, line, f"page-flow は {', '.join(PAGE_FLOWS)} のいずれかです（{value!r}）", "settings")
     if name == "toc_depth" and (type(value) is not int or not 1 <= value <= 6):
         raise DocumentError.at(path, line, f"toc-depth は 1 から 6 の整数で書いてください（{value!r}）", "settings")
     if type(value) is not type(default):

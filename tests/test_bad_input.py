@@ -270,6 +270,12 @@ def test_toc_depth_must_be_a_heading_level(tmp_path, capsys, depth):
     assert status == 1 and "toc-depth は 1 から 6 の整数" in output and "doc.md:4" in output
 
 
+@pytest.mark.parametrize("flow", ["chapter", "true", '"run on"'])
+def test_page_flow_must_be_one_of_its_values(tmp_path, capsys, flow):
+    status, output = run(capsys, "check", "--source", str(source(tmp_path, f"---\ntitle: T\npublish:\n  page-flow: {flow}\n---\n本文\n")))
+    assert status == 1 and "page-flow は run-on, new-page, recto のいずれか" in output and "doc.md:4" in output
+
+
 def test_include_outside_the_source_folder_says_so(tmp_path, capsys):
     (tmp_path / "inner").mkdir()
     (tmp_path / "outside.md").write_text("外の文章\n", encoding="utf-8")

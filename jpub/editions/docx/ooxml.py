@@ -84,9 +84,16 @@ def set_paragraph_flag(ppr: etree._Element, tag: str, on: bool) -> None:
     insert_ordered(ppr, el(tag, {"val": "1" if on else "0"}), PPR)
 
 
-def set_bottom_border(ppr: etree._Element) -> None:
-    """A thin rule under the paragraph (0.75 pt, 2 pt away)."""
-    insert_ordered(ppr, el("pBdr", None, el("bottom", {"val": "single", "sz": 6, "space": 2, "color": "000000"})), PPR)
+_BORDER_SIDES = ("top", "left", "bottom", "right", "between", "bar")
+
+
+def set_border(ppr: etree._Element, side: str, width_pt: float, color: str, space_pt: float) -> None:
+    """A rule on one side of the paragraph (a 部's rule below, a 章's bar on the left)."""
+    borders = ppr.find(w("pBdr"))
+    if borders is None:
+        borders = insert_ordered(ppr, el("pBdr"), PPR)
+    line = el(side, {"val": "single", "sz": round(width_pt * 8), "space": round(space_pt), "color": color})
+    insert_ordered(borders, line, _BORDER_SIDES)
 
 
 def set_outline_level(ppr: Any, level: int) -> None:

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from jpub.editions.docx import fonts
 from jpub.publication import Publication
 
 Transform = Callable[[etree._Element, Publication], None]
@@ -52,6 +53,7 @@ def rewrite(raw: bytes, pub: Publication, parts: Mapping[str, Transform]) -> byt
             root = etree.fromstring(contents[name])
             transform(root, pub)
             contents[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    fonts.font_table(contents, pub)
     contents["docProps/app.xml"] = app_xml(pub)
     out = io.BytesIO()
     when = zip_time(pub)

@@ -5,11 +5,13 @@ Each function takes one parsed part and changes it in place; ``finish`` calls th
 
 from __future__ import annotations
 
+from docx.shared import Twips
 from lxml import etree
 
-from jpub.editions.docx import ooxml
-from jpub.editions.docx.styles import Fonts, chars, data, el, text_width_twips, w
+from jpub.editions.docx import breaks, ooxml, table_notes
+from jpub.editions.docx.styles import chars, data, text_width_twips, w
 from jpub.editions.docx.tables import fit_grid
+from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
 
 
@@ -30,42 +32,9 @@ def numbering(root: etree._Element, pub: Publication) -> None:
         ooxml.set_bullet_level(level, spec["text"], left, chars(spec["hanging"]), pub.settings.docx_serif_font)
 
 
-def font_table(root: etree._Element, pub: Publication) -> None:
-    """Entries for the two Japanese faces: alternative name, Shift_JIS charset and family for substitution."""
-    known = data()["fonts"]
-    fonts = Fonts.of(pub.settings)
-    for face, family in ((fonts.serif, "roman"), (fonts.sans, "swiss")):
-        for old in root.findall(w("font")):
-            if old.get(w("name")) == face:
-                root.remove(old)
-        info = known.get(face, {})
-        node = el("font", {"name": face})
-        if info.get("alt"):
-            node.append(el("altName", {"val": info["alt"]}))
-        if info.get("panose"):
-            node.append(el("panose1", {"val": info["panose"]}))
-        node.extend([el("charset", {"val": "80"}), el("family", {"val": info.get("family", family)}), el("pitch", {"val": "variable"})])
-        root.insert(0, node)
-
-
 def _style_of(paragraph: etree._Element) -> str:
     found = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
     return found.get(w("val")) if found is not None else ""
-
-
-def _set_break(paragraph: etree._Element, on: bool) -> None:
-    ppr = paragraph.find(w("pPr"))
-    if ppr is None:
-        ppr = el("pPr")
-        paragraph.insert(0, ppr)
-    for old in ppr.findall(w("pageBreakBefore")):
-        ppr.remove(old)
-    style = ppr.find(w("pStyle"))
-    node = el("pageBreakBefore", {"val": "1" if on else "0"})
-    if style is not None:
-        style.addnext(node)
-    else:
-        ppr.insert(0, node)
 
 
 def _toc_end(body: etree._Element) -> etree._Element | None:
@@ -90,25 +59,44 @@ def _next_block(node: etree._Element) -> etree._Element | None:
     return following
 
 
-def document(root: etree._Element, pub: Publication) -> None:
-    """Page breaks: the body starts on a new page after the 目次; a 章 right under its 部 shares the 部's page."""
+def _is_bold(run: etree._Element) -> bool:
+    bold = run.find(f"{w('rPr')}/{w('b')}")
+    return bold is not None and bold.get(w("val"), "1") not in ("0", "false")
+
+
+def list_labels(body: etree._Element) -> list[etree._Element]:
+    """Paragraphs all in bold right above a list (「**第1部の構成**」): labels, set flush like their list."""
+    found = []
+    for paragraph in body.iterchildren(w("p")):
+        following = paragraph.getnext()
+        runs = [r for r in paragraph.iter(w("r")) if "".join(t.text or "" for t in r.iter(w("t"))).strip()]
+        lists = following is not None and following.find(f"{w('pPr')}/{w('numPr')}") is not None
+        if runs and lists and all(_is_bold(r) for r in runs):
+            found.append(paragraph)
+    return found
+
+
+def document(root: etree._Element, pub: Publication) -> list[etree._Element]:
+    """Page breaks: the body starts on a new page after the 目次, the headings as the page flow says, the
+    author's breaks; table grids. Returns the blocks that start a page: the body's first, then headings."""
     body = root.find(w("body"))
+    assert body is not None, "a document part has a body"
     end = _toc_end(body)
+    first = None
     if end is not None:
         first = _next_block(end)
         if first is None or first.tag != w("p"):
-            first = el("p")
+            first = breaks.break_carrier()
             end.addnext(first)
-        _set_break(first, True)
+        breaks.set_break(first, True)
     for table in list(body.iter(w("tbl"))):
         fit_grid(table, text_width_twips())
         for row in table.iter(w("tr")):
             if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None:
                 for style in row.iter(w("pStyle")):
                     style.set(w("val"), "TableHeading")  # a paragraph style's font would beat the table style's
-    previous = ""
-    for paragraph in list(body.iter(w("p"))):
-        style = _style_of(paragraph)
-        if style == "Heading2" and previous == "Heading1":
-            _set_break(paragraph, False)
-        previous = style
+    table_notes.space_tables(body)
+    for label in list_labels(body):
+        breaks.paragraph_format(label).first_line_indent = Twips(0)
+    starts = breaks.apply(body, chapter_level(pub.documents["docx"].headings), pub.settings.page_flow)
+    return starts if first is None or first in starts else [first, *starts]

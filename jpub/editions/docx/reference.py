@@ -53,7 +53,7 @@ def build(pub: Publication) -> bytes:
     """The reference document for this publication (its header carries the title)."""
     fonts = Fonts.of(pub.settings)
     document = docx.Document(io.BytesIO(pandoc.run(["--print-default-data-file", "reference.docx"], b"")))
-    restyle(document.styles, fonts, chapter_level(pub.documents["docx"].headings))
+    restyle(document.styles, fonts, chapter_level(pub.documents["docx"].headings), pub.settings.page_flow)
     _page_setup(document, pub)
     out = io.BytesIO()
     document.save(out)

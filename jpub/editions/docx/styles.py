@@ -19,7 +19,7 @@ from docx.shared import Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 from docx.styles.styles import Styles
 
-from jpub import page_templates
+from jpub import page_flow, page_templates
 from jpub.editions.docx import ooxml
 from jpub.editions.docx.ooxml import el as el
 from jpub.editions.docx.ooxml import w as w
@@ -68,6 +68,22 @@ def chars(value: float) -> int:
     return round(value * float(data()["defaults"]["size"]) * TWIPS_PER_PT)
 
 
+DISPLAY_STYLES = ("Title", "Subtitle", "Heading1", "Heading2", "Heading3", "Heading4", "Heading5")  # broken between phrases
+TOC_STYLES = ("TOC1", "TOC2", "TOC3", "TOC4")  # the 目次's entries, whose cached titles are broken the same way
+
+
+def line_measures() -> dict[str, float]:
+    """The line length of each display style, in em of its own size (its indents taken off the measure)."""
+    size = float(data()["defaults"]["size"])
+    out = {}
+    for spec in data()["styles"]:
+        if spec["id"] in DISPLAY_STYLES + TOC_STYLES:
+            own = float(spec.get("size", size))
+            indents = chars(spec.get("left", 0)) + chars(spec.get("right", 0)) + chars(max(spec.get("first", 0), 0))
+            out[spec["id"]] = (text_width_twips() - indents) / (own * TWIPS_PER_PT)
+    return out
+
+
 def set_run_format(style: CharacterStyle, spec: Mapping[str, Any], fonts: Fonts) -> None:
     """Fonts for every script (no theme fonts), weight, colour, size, underline, ja-JP."""
     font = style.font
@@ -95,7 +111,7 @@ def set_paragraph_format(style: ParagraphStyle, spec: Mapping[str, Any]) -> None
         if key in spec:
             setattr(fmt, name, bool(spec[key]))
     if spec.get("toc_tab"):
-        fmt.tab_stops.add_tab_stop(Twips(text_width_twips()), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        fmt.tab_stops.add_tab_stop(Twips(text_width_twips()), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.MIDDLE_DOT)  # ･･･ as 3点リーダー
     if "before" in spec:
         fmt.space_before = Twips(pt(spec["before"]))
     if "after" in spec:
@@ -107,11 +123,14 @@ def set_paragraph_format(style: ParagraphStyle, spec: Mapping[str, Any]) -> None
         fmt.left_indent = Twips(chars(spec["left"]))
     if "right" in spec:
         fmt.right_indent = Twips(chars(spec["right"]))
+    if "first" in spec:  # the first line's indent: 1 = 字下げ, negative = hanging
+        fmt.first_line_indent = Twips(chars(spec["first"]))
     if "align" in spec:
         fmt.alignment = ALIGN[spec["align"]]
     ppr = style.element.get_or_add_pPr()
-    if spec.get("border_bottom"):
-        ooxml.set_bottom_border(ppr)
+    for side in ("left", "bottom"):
+        if f"border_{side}" in spec:  # a rule, its width in pt, in the style's border colour
+            ooxml.set_border(ppr, side, spec[f"border_{side}"], spec.get("border_color", "000000"), spec.get("border_space", 2))
     # explicit in every style: LibreOffice 7.4 reads an implicit overflowPunct as "hang 、。 into the margin"
     ooxml.set_paragraph_flag(ppr, "overflowPunct", True)
     ooxml.set_paragraph_flag(ppr, "snapToGrid", False)  # Yu fonts would take two pitches of a line grid
@@ -119,10 +138,11 @@ def set_paragraph_format(style: ParagraphStyle, spec: Mapping[str, Any]) -> None
         ooxml.set_outline_level(ppr, spec["outline"])
 
 
-def resolve(spec: Mapping[str, Any], chapter: int) -> Mapping[str, Any]:
-    """A style's data for this document: ``page_break: chapter`` holds for levels down to 章's."""
-    if spec.get("page_break") == "chapter":
-        return {**spec, "page_break": spec["outline"] + 1 <= chapter}
+def resolve(spec: Mapping[str, Any], chapter: int, flow: str) -> Mapping[str, Any]:
+    """A style's data for this document: ``page_break: flow`` breaks where the page flow starts a page (on a
+    recto, section breaks do it: a page break before would add a blank page after them)."""
+    if spec.get("page_break") == "flow":
+        return {**spec, "page_break": flow != page_flow.RECTO and page_flow.starts_page(spec["outline"] + 1, chapter, flow)}
     return spec
 
 
@@ -170,10 +190,10 @@ def table_style(styles: Styles, by_id: dict[str, BaseStyle], fonts: Fonts) -> No
     ooxml.set_first_row(style.element, fonts.role(header["font"]), header["bold"], header["fill"])
 
 
-def restyle(styles: Styles, fonts: Fonts, chapter: int) -> None:
+def restyle(styles: Styles, fonts: Fonts, chapter: int, flow: str) -> None:
     """Make a styles part Japanese and ours: docDefaults, every style's fonts, the styles from the data.
 
-    ``chapter`` is the heading level of 章 in the document (1 without 部, 2 with).
+    ``chapter`` is the heading level of 章 in the document (1 without 部, 2 with); ``flow`` the page flow.
     """
     defaults = data()["defaults"]
     ooxml.set_doc_defaults(styles.element, fonts.role(defaults["font"]), half_points(defaults["size"]), pt(defaults["line"]), pt(defaults["after"]))
@@ -188,5 +208,5 @@ def restyle(styles: Styles, fonts: Fonts, chapter: int) -> None:
             ooxml.set_east_asian_font(rpr, face)
             ooxml.set_language(rpr)
     for spec in data()["styles"]:
-        define(styles, by_id, resolve(spec, chapter), fonts)
+        define(styles, by_id, resolve(spec, chapter, flow), fonts)
     table_style(styles, by_id, fonts)

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from jpub import pandoc
-from jpub.editions.docx import finish, front, reference, tables
+from jpub.editions.docx import breaks, finish, front, reference, tables
 from jpub.images import Embedder, embed
 from jpub.publication import Publication
 
@@ -18,6 +18,7 @@ def render(pub: Publication) -> bytes:
     # images go in as data: URIs, so pandoc's sandbox needs no file of the source tree
     body["blocks"] = embed(body["blocks"], Embedder(pub.source.path.parent, document.rendered, pub.source.display))
     tables.fit_tables(body["blocks"])
+    body["blocks"] = breaks.mark(body["blocks"])
     tree = {**body, "meta": {}, "blocks": front.front(pub, cover["blocks"]) + body["blocks"]}
     with tempfile.TemporaryDirectory(prefix="jpub-docx-") as tmp:
         reference_doc = Path(tmp) / "reference.docx"
