@@ -47,8 +47,22 @@ PROBE = """
     tocWidePosition: style('.toc-wide', 'position'),
     background: style('html', 'backgroundColor'),
     fontFamily: style('body', 'fontFamily'),
+    overview: style('.overview', 'display'),
+    textTop: document.querySelector('main').getBoundingClientRect().top,
+    viewportHeight: window.innerHeight,
+    cards: Array.prototype.map.call(document.querySelectorAll('.overview > ol > li'), function (li) {
+      var box = li.getBoundingClientRect();
+      return [Math.round(box.top), Math.round(box.height)];
+    }),
     resources: performance.getEntriesByType('resource').map(function (e) { return e.name; })
   };
+  var permalink = document.querySelector('.permalink');
+  if (permalink) {
+    facts.permalinkIdle = getComputedStyle(permalink).opacity;
+    permalink.focus();
+    facts.permalinkFocused = getComputedStyle(permalink).opacity;
+    permalink.blur();
+  }
   axe.run(document, {resultTypes: ['violations']}).then(function (result) {
     facts.violations = result.violations.map(function (v) {
       return {id: v.id, help: v.help, nodes: v.nodes.map(function (n) { return n.target.join(' '); })};
@@ -161,12 +175,21 @@ def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width
     assert "Noto Sans CJK JP" in facts["fontFamily"] and "Hiragino Sans" in facts["fontFamily"]
     if dark:
         assert facts["background"] != "rgb(255, 255, 255)"
+    # the permalinks show on hover or focus only, touch screens included
+    assert (facts["permalinkIdle"], facts["permalinkFocused"]) == ("0", "1")
     if width == WIDE:
         assert 35 <= facts["measure"] <= 40  # full-width characters per line
         assert (facts["tocNarrow"], facts["tocWide"], facts["tocWidePosition"]) == ("none", "block", "sticky")
+        rows: dict[int, set[int]] = {}
+        for top, height in facts["cards"]:
+            rows.setdefault(top, set()).add(height)
+        assert facts["cards"] and all(len(heights) == 1 for heights in rows.values())  # cards of a row as tall as each other
     else:
         assert facts["measure"] < 35
         assert (facts["tocNarrow"], facts["tocWide"]) == ("block", "none")
+        # one contents on a phone (the closed 目次, not the overview beside it): the text starts on the first screen
+        assert facts["overview"] == "none"
+        assert facts["textTop"] < facts["viewportHeight"]
 
 
 def test_axe_finds_no_violation_in_a_page_with_images(figure_page, tmp_path):
