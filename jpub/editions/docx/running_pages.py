@@ -90,5 +90,12 @@ def fill_heads(document: docx.document.Document, pages: dict[str, int], last_pag
                 continue
             level, result = empty
             seen = {shown(headings, level, page) for page in range(start, following) if page % 2 == parity}
-            if len(seen) == 1 and (heading := seen.pop()) is not None:
+            if len(seen) != 1 or (heading := seen.pop()) is None:
+                continue
+            if sections.has_break(heading):  # Word's result would carry the heading's line break: the text instead
+                paragraph = header.paragraphs[0]
+                for run in paragraph._p.findall(w("r")):
+                    paragraph._p.remove(run)
+                paragraph.add_run(sections.heading_text(heading))
+            else:
                 result.text = sections.heading_text(heading)
