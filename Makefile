@@ -1,83 +1,113 @@
-# make          set up what is missing, build the three editions, verify that they agree
-# make test     run the test suite
-SHELL := /bin/bash
+# make            set up what is missing, build every document in source/ that is out of date, verify it
+# make -j2        the same, documents side by side
+# make check      the checks of every document       make test / test-fast   the test suite / its quick part
+SHELL  := /bin/bash
 VENV   := .venv
 PY     := $(VENV)/bin/python
 OUT    := output
-SOURCES := $(wildcard source/*.md)
-ifneq ($(words $(SOURCES)),1)
-$(error source/ must hold exactly one .md file, found $(words $(SOURCES)): $(or $(SOURCES),none) — move the others (a backup, a draft) elsewhere)
-endif
-SOURCE := $(SOURCES)
-STEM   := $(basename $(notdir $(SOURCE)))
 STAMP  := $(VENV)/.installed
 SYSTEM := $(VENV)/.system
-PDF    := $(OUT)/$(STEM).pdf
-DOCX   := $(OUT)/$(STEM).docx
-HTML   := $(OUT)/$(STEM).html
-VERIFIED := $(OUT)/.$(STEM).verified
-OUTPUTS  := $(PDF) $(DOCX) $(HTML)
+EDITIONS := pdf docx html
 
-# Each edition depends on exactly its inputs: the source tree, the shared stages, its own writer and
-# templates. Reading outputs back (jpub/verify/) is not an input of any edition.
-READERS := $(wildcard jpub/verify/*.py)
-COMMON  := $(shell find source -type f) pyproject.toml build.py \
-           $(filter-out $(READERS),$(wildcard jpub/*.py)) $(wildcard jpub/checks/*.py) \
-           jpub/editions/__init__.py jpub/editions/fragments.py
-PDF_IN  := $(COMMON) $(wildcard jpub/editions/pdf/*.py) $(wildcard templates/pdf/*)
-DOCX_IN := $(COMMON) $(wildcard jpub/editions/docx/*.py) $(wildcard templates/docx/*)
-HTML_IN := $(COMMON) $(wildcard jpub/editions/html/*.py) $(wildcard templates/html/*)
+# A document that fails keeps its earlier outputs and does not stop the others; make still exits non-zero.
+MAKEFLAGS += --keep-going
 
-.PHONY: all pdf docx html check verify test clean setup bench FORCE
+# Every file under a folder (make's wildcard is not recursive).
+tree = $(foreach entry,$(wildcard $(1)/*),$(if $(wildcard $(entry)/.),$(call tree,$(entry)),$(entry)))
+
+# The documents: each .md directly in source/, except those starting with _ (included only). Everything
+# else under source/ — subfolders, _ files, templates/ overrides — may be included by any of them.
+DOCUMENTS := $(filter-out source/_%,$(wildcard source/*.md))
+STEMS     := $(patsubst source/%.md,%,$(DOCUMENTS))
+SHARED    := $(filter-out $(DOCUMENTS),$(call tree,source))
+
+# An edition's inputs follow from the folders: the shared stages (every module of jpub/ outside jpub/verify/
+# and the editions' own subpackages), the pinned dependencies, its own writer (jpub/editions/<edition>/) and
+# templates (templates/<edition>/). Reading outputs back (jpub/verify/) is no input of an edition, only of
+# verify. tests/test_make.py checks that every module a build of an edition imports is among its inputs.
+READERS := $(call tree,jpub/verify)
+COMMON  := pyproject.toml constraints.txt build.py \
+           $(filter %.py,$(filter-out $(READERS) $(foreach e,$(EDITIONS),$(call tree,jpub/editions/$(e))),$(call tree,jpub)))
+inputs   = $(COMMON) $(filter %.py,$(call tree,jpub/editions/$(1))) $(call tree,templates/$(1))
+
+.PHONY: all $(EDITIONS) check verify test test-fast lint clean setup bench constraints
 .DELETE_ON_ERROR:
 
-all: $(VERIFIED)
+all: $(patsubst %,$(OUT)/.%.verified,$(STEMS))
+	$(if $(STEMS),,@echo 'source/ holds no document: a .md file directly in it, its name not starting with _ (jpub new DIR starts a project)' >&2)
 
-# One build.py run makes every edition that is out of date — an edition whose output is missing or older
-# than one of its own inputs — so the checks run once (each warning shown once), pandoc parses once and the
-# editions render side by side; then verify reads all three back. A missing output makes the stamp out of
-# date (FORCE); an unchanged tree runs nothing, not even Python.
-stale = $(if $(wildcard $(1)),$(if $(shell find $(2) -newer $(1) -print -quit),$(3)),$(3))
-STALE = $(strip $(call stale,$(PDF),$(PDF_IN),pdf) $(call stale,$(DOCX),$(DOCX_IN),docx) $(call stale,$(HTML),$(HTML_IN),html))
+# Per document ($(1)): an edition's output is out of date when it is missing or older than one of its inputs.
+# Its rule does not build it: it adds the edition to the document's list, and one build.py run then makes
+# every edition on the list — the checks once (each warning shown once), one pandoc parse, the editions side
+# by side — and verify reads all three back. The stamp also depends on every input itself, since an edition
+# whose rule only listed it is not newer afterwards. An unchanged tree runs nothing, not even Python.
+define edition_rule
+$(OUT)/$(1).$(2): source/$(1).md $(SHARED) $(call inputs,$(2))
+	$$(eval STALE.$(1) += $(2))
+endef
 
-$(VERIFIED): $(sort $(PDF_IN) $(DOCX_IN) $(HTML_IN)) $(READERS) $(wildcard $(OUTPUTS)) \
-             $(if $(filter-out $(wildcard $(OUTPUTS)),$(OUTPUTS)),FORCE) | $(STAMP) $(SYSTEM)
+define document_rules
+$(OUT)/.$(1).verified: $(foreach e,$(EDITIONS),$(OUT)/$(1).$(e)) source/$(1).md $(SHARED) \
+    $(sort $(foreach e,$(EDITIONS),$(call inputs,$(e)))) $(READERS) | $(STAMP) $(SYSTEM)
 	@mkdir -p $(OUT)
-	$(if $(STALE),$(PY) build.py $(STALE) --source $(SOURCE) --out $(OUT))
-	$(PY) build.py verify --source $(SOURCE) --out $(OUT)
-	@touch $@
+	$$(if $$(STALE.$(1)),$(PY) build.py $$(STALE.$(1)) --source source/$(1).md --out $(OUT))
+	$(PY) build.py verify --source source/$(1).md --out $(OUT)
+	@touch $$@
+$(foreach e,$(EDITIONS),$(eval $(call edition_rule,$(1),$(e))))
+endef
 
-# One edition, built whether or not it is out of date.
-pdf docx html: | $(STAMP) $(SYSTEM)
-	$(PY) build.py $@ --source $(SOURCE) --out $(OUT)
+$(foreach stem,$(STEMS),$(eval $(call document_rules,$(stem))))
+
+# One edition of every document, built whether or not it is out of date.
+$(EDITIONS): | $(STAMP) $(SYSTEM)
+	$(PY) build.py $@ --out $(OUT)
 
 verify:
-	@rm -f $(VERIFIED)
-	@$(MAKE) --no-print-directory $(VERIFIED)
+	@rm -f $(OUT)/.*.verified
+	@$(MAKE) --no-print-directory all
 
 check: | $(STAMP)
-	$(PY) build.py check --source $(SOURCE)
+	$(PY) build.py check
 
 test: | $(STAMP) $(SYSTEM)
 	$(PY) -m pytest
 
+# The edit loop: no slow tests (real builds of whole editions, make, outside clients).
+test-fast: | $(STAMP) $(SYSTEM)
+	$(PY) -m pytest -q -m "not slow"
+
+lint: | $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
 # BENCH_ARGS="--sizes 1 10 50" adds the long run
 bench: | $(STAMP) $(SYSTEM)
-	$(VENV)/bin/pip install --quiet -e '.[bench]'
-	$(PY) bench/run.py --source $(SOURCE) $(BENCH_ARGS)
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[bench]'
+	$(PY) bench/run.py --source source/white-paper-summary.md $(BENCH_ARGS)
 
 setup: $(STAMP) $(SYSTEM)
 
-$(STAMP): pyproject.toml
+# The Python packages, at the versions constraints.txt pins (make constraints renews it).
+$(STAMP): pyproject.toml constraints.txt | $(SYSTEM)
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
-# System pieces: Japanese fonts, and libharfbuzz-subset (without it WeasyPrint subsets fonts ~15x slower).
-$(SYSTEM): scripts/system-deps.sh | $(STAMP)
+# System pieces: Japanese fonts, libharfbuzz-subset (without it WeasyPrint subsets fonts ~15x slower) and
+# poppler's pdftotext (verify reads the PDF back with it).
+$(SYSTEM): scripts/system-deps.sh
 	bash scripts/system-deps.sh
-	@touch $@
+	@mkdir -p $(VENV) && touch $@
+
+# The newest releases pyproject.toml allows, resolved in a clean virtual environment and pinned.
+constraints:
+	rm -rf .constraints-venv
+	python3 -m venv .constraints-venv
+	.constraints-venv/bin/pip install --quiet '.[test,bench]'
+	{ echo "# Exact versions make installs (pip install -c constraints.txt). Renew with: make constraints"; \
+	  .constraints-venv/bin/pip freeze --all --exclude jpub --exclude pip; } > constraints.txt
+	rm -rf .constraints-venv
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -18,6 +18,8 @@ class Diagnostic:
     severity: Severity
     rule: str
     message: str
+    context: str = ""  # for a line in an included file: the include line that brought it in
+    fixes: tuple[tuple[int, int, str, str], ...] = ()  # (line, column, old, new) in this file: what check --fix writes
 
     def format(self) -> str:
         where = self.path
@@ -25,12 +27,16 @@ class Diagnostic:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        return f"{where}: {self.severity}: {self.message} [{self.rule}]"
+        note = f"（{self.context}）" if self.context else ""
+        return f"{where}: {self.severity}: {self.message}{note} [{self.rule}]"
 
 
 def sort(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Source order; a defect found in several renderings is reported once."""
-    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.column, d.rule, d.message))
+    """Source order; a defect found in several renderings (or in a file included twice) is reported once."""
+    once: dict[tuple[str, int, int, str, str, str], Diagnostic] = {}
+    for d in diagnostics:
+        once.setdefault((d.path, d.line, d.column, d.severity, d.rule, d.message), d)
+    return sorted(once.values(), key=lambda d: (d.path, d.line, d.column, d.rule, d.message))
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -42,4 +48,6 @@ def as_text(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def as_json(diagnostics: Iterable[Diagnostic]) -> str:
-    return json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=2) + "\n"
+    fixes = ("line", "column", "from", "to")
+    shown = [{**asdict(d), "fixes": [dict(zip(fixes, fix, strict=True)) for fix in d.fixes]} for d in diagnostics]
+    return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"

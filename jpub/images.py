@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from jpub import svg
+from jpub.diagnostics import Diagnostic
 from jpub.errors import DocumentError
 from jpub.pandoc_ast import plain_text
 from jpub.source_template import Rendered
 
 RULE = "image"
+FONT_RULE = "image-font"
 MAX_BYTES = 10 * 1024 * 1024
 
 # (how the file starts, its media type); SVG is recognised by its text below
@@ -48,6 +51,7 @@ class Embedder:
     root: Path  # the source file's folder: image paths are relative to it
     rendered: Rendered
     shown: str  # the source path as diagnostics show it
+    faces: svg.Faces | None = None  # the edition's faces, for the text of SVG figures
 
     def line(self, url: str) -> int:
         at = self.rendered.text.find(url)
@@ -56,9 +60,8 @@ class Embedder:
     def fail(self, url: str, message: str) -> DocumentError:
         return DocumentError.at(self.shown, self.line(url), message, RULE)
 
-    def __call__(self, url: str) -> str:
-        if url.startswith("data:"):
-            return url
+    def read(self, url: str) -> tuple[bytes, str]:
+        """The file's bytes and media type, or the build stops at the image's line."""
         path = self.root / unquote(urlsplit(url).path)
         if not path.is_file():
             raise self.fail(url, f"画像ファイルが見つかりません: {url}（ソースのフォルダからの相対パスで書いてください）")
@@ -68,6 +71,14 @@ class Embedder:
         kind = media_type(data)
         if kind is None:
             raise self.fail(url, f"画像の形式が分かりません: {url}（PNG・JPEG・GIF・WebP・SVG が使えます）")
+        return data, kind
+
+    def __call__(self, url: str) -> str:
+        if url.startswith("data:"):
+            return url
+        data, kind = self.read(url)
+        if kind == "image/svg+xml" and self.faces is not None:
+            data = svg.set_faces(data, self.faces).data
         return data_uri(data, kind)
 
 
@@ -84,8 +95,36 @@ def embed(node: Any, embedder: Embedder) -> Any:
     if isinstance(node, dict):
         if node.get("t") == "Image":
             attr, alt, (url, title) = node["c"]
-            if not plain_text(alt).strip():
-                raise embedder.fail(url, f"画像に代替テキストがありません: {url}（![図の説明]({url}) のように書いてください）")
+            if not plain_text(alt).strip() and not any(key == "alt" for key, _ in attr[2]):
+                # no alternative text (the figure-alt check warns): marked as decoration, as HTML wants it said
+                attr = [attr[0], attr[1], [*attr[2], ["alt", ""]]]
             return {"t": "Image", "c": [attr, alt, [embedder(url), title]]}
         return {key: embed(value, embedder) for key, value in node.items()}
     return node
+
+
+def _urls(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [url for item in node for url in _urls(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("t") == "Image":
+        return [node["c"][2][0]]
+    return [url for value in node.values() for url in _urls(value)]
+
+
+def font_warnings(blocks: list[Any], embedder: Embedder, known: tuple[str, ...]) -> list[Diagnostic]:
+    """A warning at the line of every SVG figure that names a face neither generic nor configured: the editions
+    set its text in their sans face instead (a face they do not have would bring a fallback font into the PDF)."""
+    found = []
+    for url in dict.fromkeys(_urls(blocks)):
+        path = embedder.root / unquote(urlsplit(url).path)
+        if url.startswith("data:") or not path.is_file() or path.stat().st_size > MAX_BYTES:
+            continue
+        data = path.read_bytes()
+        if media_type(data) != "image/svg+xml":
+            continue
+        for name in svg.foreign_families(data, known):
+            message = f"画像 {url} の文字のフォントは 総称（sans-serif・serif・monospace）か publish の書体 のはずが「{name}」（各版のゴシック体で組みます）"
+            found.append(Diagnostic(embedder.shown, embedder.line(url), 0, "warning", FONT_RULE, message))
+    return found

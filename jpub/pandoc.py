@@ -12,7 +12,9 @@ import pypandoc
 
 from jpub.errors import DocumentError
 
-READER = "markdown-smart-auto_identifiers"  # smart quotes would rewrite punctuation; ids are ours (ast.assign_ids)
+# smart quotes would rewrite punctuation; ids are ours (pandoc_ast.assign_ids); a line break between two Japanese
+# characters is no space (the Markdown reader would make one of it, as between English words), in every edition
+READER = "markdown-smart-auto_identifiers+east_asian_line_breaks"
 
 
 @functools.cache
@@ -37,7 +39,14 @@ def run(args: list[str], data: bytes, cwd: Path | None = None) -> bytes:
 
 
 def parse_markdown(text: str) -> dict[str, Any]:
-    return json.loads(run(["-f", READER, "-t", "json"], text.encode("utf-8")))
+    """pandoc's AST of a Markdown text: a fresh copy each time, the callers change it."""
+    return json.loads(_parsed(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> bytes:
+    """One pandoc run per text: the build's parse and the checks that read the same rendering share it."""
+    return run(["-f", READER, "-t", "json"], text.encode("utf-8"))
 
 
 def write(ast: dict[str, Any], to: str, extra: list[str] | None = None, cwd: Path | None = None) -> bytes:

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jpub import checks, forked, gcpause, limits, pandoc, pandoc_ast, preflight, rawhtml, source_template
+from jpub import blocks, checks, crossref, forked, gcpause, images, limits, pandoc, pandoc_ast, preflight, rawhtml, source_folder, source_template
 from jpub import settings as settings_mod
 from jpub import source as source_mod
 from jpub.diagnostics import Diagnostic, sort
@@ -110,18 +110,21 @@ def guard(draft: Draft) -> list[Diagnostic]:
 
 def parse(draft: Draft) -> Publication:
     """pandoc reads each distinct rendering once; editions whose renderings agree share the parse. The
-    raw-HTML policy is applied here, so no edition can receive what it forbids."""
-    parsed: dict[str, tuple[str, tuple[Diagnostic, ...]]] = {}
+    raw-HTML policy is applied here, so no edition can receive what it forbids; figures and tables are
+    numbered and references resolved here, so every edition shows the same numbers."""
+    parsed: dict[str, tuple[str, tuple[Diagnostic, ...], crossref.Crossrefs]] = {}
     documents = {}
     for fmt, rendered in draft.renderings.items():
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
             tree["blocks"], notes = rawhtml.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
             pandoc_ast.assign_ids(tree["blocks"])
-            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes))
-        tree_json, notes = parsed[rendered.text]
+            tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
+            tree["blocks"], crossrefs = crossref.apply(tree["blocks"], draft.settings)
+            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes), crossrefs)
+        tree_json, notes, crossrefs = parsed[rendered.text]
         body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
-        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes)
+        documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes, crossrefs)
     return Publication(draft.source, draft.settings, draft.meta, draft.variables, MappingProxyType(documents))
 
 
@@ -136,9 +139,12 @@ def prepare(path: Path, formats: Iterable[str] = FORMATS, overrides: Mapping[str
 def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
     """The rule table over every edition's rendering, what the parse noted (dropped raw HTML), and, when the
     print edition is to be built, what it needs of this machine."""
-    renderings = {fmt: document.rendered for fmt, document in pub.documents.items()}
-    found = checks.run(pub.source, renderings, pub.settings)
+    found = checks.run(pub) + source_folder.included_documents(pub.source)
     found += [note for document in pub.documents.values() for note in document.notes]
+    faces = tuple(getattr(pub.settings, name) for name in ("serif_font", "sans_font", "mono_font", "docx_serif_font", "docx_sans_font"))
+    for document in pub.documents.values():
+        embedder = images.Embedder(pub.source.path.parent, document.rendered, pub.source.display)
+        found += images.font_warnings(document.ast()["blocks"], embedder, faces)
     if "pdf" in editions:
         found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))
     if "docx" in editions:

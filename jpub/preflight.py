@@ -1,9 +1,10 @@
-"""Before building: are the fonts and system libraries the editions need on this machine?"""
+"""Before building: are the fonts, system libraries and tools the editions need on this machine?"""
 
 from __future__ import annotations
 
 import ctypes.util
 import functools
+import shutil
 import subprocess
 
 from jpub.diagnostics import Diagnostic
@@ -27,9 +28,17 @@ def missing_fonts(settings: Settings) -> list[str]:
     return [font for font in (settings.serif_font, settings.sans_font, settings.mono_font) if font not in families]
 
 
+PDFTOTEXT_MISSING = "PDF を読み返して禁則と本文を確かめる pdftotext がありません（apt-get install poppler-utils）"
+
+
 def check_pdf(settings: Settings, path: str, line: int) -> list[Diagnostic]:
-    """Errors for missing fonts or libraries; a warning when font subsetting will be slow."""
+    """Errors for missing fonts, libraries or tools; a warning when font subsetting will be slow.
+
+    pdftotext is needed after the build, by ``verify``: without it the print edition's 禁則 and text could
+    not be checked, so a PDF is not built at all rather than published unchecked."""
     found = []
+    if shutil.which("pdftotext") is None:
+        found.append(Diagnostic(path, 0, 0, "error", "pdf-tools", PDFTOTEXT_MISSING))
     for font in missing_fonts(settings):
         found.append(
             Diagnostic(

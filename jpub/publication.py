@@ -12,6 +12,7 @@ from typing import Any
 
 from jpub import pandoc_ast, source_template
 from jpub import source as source_mod
+from jpub.crossref import Crossrefs, Target
 from jpub.diagnostics import Diagnostic
 from jpub.eras import era_date
 from jpub.settings import Settings
@@ -49,6 +50,11 @@ class Document:
     ast_json: str
     headings: tuple[pandoc_ast.Heading, ...]  # the body's, in order (headings inside ::: cover are cover material)
     notes: tuple[Diagnostic, ...] = ()  # warnings found while preparing (e.g. raw HTML that was dropped)
+    crossrefs: Crossrefs = Crossrefs((), ())  # its numbered figures and tables, and the references to them
+
+    @property
+    def figures(self) -> tuple[Target, ...]:
+        return self.crossrefs.targets
 
     def ast(self) -> dict[str, Any]:
         return json.loads(self.ast_json)

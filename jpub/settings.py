@@ -9,11 +9,15 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
+from jpub import item_numbers
+from jpub.crossref import scheme
 from jpub.errors import DocumentError
 from jpub.page_flow import PAGE_FLOWS, RUN_ON
 
 SEVERITIES = ("off", "warning", "error")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
+COLUMN_NUMBERING = ("none", "document", "chapter")  # コラム / コラム1 / コラム2-1
+LINK_URLS = ("footnote", "after", "none")  # where the print edition prints a link's URL
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,16 @@ class Settings:
     toc_depth: int = 0  # heading level the 目次 goes down to; 0 = the level of 章
     pdf_variant: str = "pdf/ua-1"
     crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
-    docx_header: bool = True  # running header with the current 部 and 章 in the Word edition
+    docx_header: bool = True  # running heads with the current 部 and 章 in the Word edition
     page_flow: str = RUN_ON  # where 章 start in print and Word: run-on, new-page or recto (部 always on a new page)
+    column_numbering: str = "none"  # how ::: column boxes are numbered (COLUMN_NUMBERING)
+    pdf_link_urls: str = "footnote"  # paper cannot be clicked: a link's URL as a footnote, after its text, or not
+    figure_number: str = ""  # numbering scheme of figures (図{chapter}-{n}); "" = numbers written by hand
+    table_number: str = ""  # of tables; the same text as figure_number makes one series (図表)
+    list_of_figures: bool = False  # a 図表目次 after the 目次
+    pdf_reference_page: bool = False  # print edition: a reference says its target's page (図1-2（p.5）)
     checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
 
 
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings)}
@@ -58,6 +69,11 @@ def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1, yaml_t
             hint = f"{close[0]} のことですか？ " if close else ""
             raise DocumentError.at(path, at, f"publish: に不明なキー {key!r} があります（{hint}有効なキー: {valid}）", "settings")
         values[name] = _validate(name, value, path, at)
+    figures, tables = values.get("figure_number", ""), values.get("table_number", "")
+    if figures and tables and figures != tables and scheme.parse(figures).label == scheme.parse(tables).label:
+        label = scheme.parse(figures).label
+        message = f"figure-number と table-number が同じ見出し語「{label}」の別々の番号列です（同じ書式で 1 つの番号列にするか、見出し語を分けてください）"
+        raise DocumentError.at(path, _line_of("table-number", yaml_text, line), message, "settings")
     return Settings(**values)
 
 
@@ -69,12 +85,27 @@ def _validate(name: str, value: Any, path: str, line: int) -> Any:
         if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
             raise DocumentError.at(path, line, f"publish.checks は「規則ID: {' | '.join(SEVERITIES)}」の形です", "settings")
         return MappingProxyType({str(k): str(v) for k, v in value.items()})
+    if name == "numbering":
+        entries = value if isinstance(value, list) else None
+        wrong = [e for e in entries or [None] if not isinstance(e, str) or item_numbers.level_of(e) is None]
+        if wrong:
+            example = "[第1, 1, （1）, ア, （ア）, a, （a）]"
+            raise DocumentError.at(
+                path, line, f"publish.numbering は上の階層から順に各階層の最初の番号を並べたリスト（{example}）のはずが {wrong[0]!r}", "settings"
+            )
+        return tuple(entries or ())
     if name == "pdf_variant" and value not in PDF_VARIANTS:
         raise DocumentError.at(path, line, f"pdf-variant は {', '.join(PDF_VARIANTS)} のいずれかです（{value!r}）", "settings")
-    if name == "page_flow" and value not in PAGE_FLOWS:
-        raise DocumentError.at(path, line, f"page-flow は {', '.join(PAGE_FLOWS)} のいずれかです（{value!r}）", "settings")
+    for key, allowed in (("column_numbering", COLUMN_NUMBERING), ("pdf_link_urls", LINK_URLS), ("page_flow", PAGE_FLOWS)):
+        if name == key and value not in allowed:
+            raise DocumentError.at(path, line, f"{key.replace('_', '-')} は {', '.join(allowed)} のいずれかです（{value!r}）", "settings")
     if name == "toc_depth" and (type(value) is not int or not 1 <= value <= 6):
         raise DocumentError.at(path, line, f"toc-depth は 1 から 6 の整数で書いてください（{value!r}）", "settings")
+    if name in ("figure_number", "table_number") and isinstance(value, str) and value:
+        try:
+            scheme.parse(value)
+        except scheme.SchemeError as exc:
+            raise DocumentError.at(path, line, f"publish.{name.replace('_', '-')} の書式 {value!r}: {exc}", "settings") from None
     if type(value) is not type(default):
         raise DocumentError.at(path, line, f"publish.{name.replace('_', '-')} は {type(default).__name__} で書いてください（{value!r}）", "settings")
     return value

@@ -26,6 +26,13 @@ def need_client(name: str, found: bool, why: str) -> None:
     pytest.skip(message)
 
 
+def need_system(program: str) -> None:
+    """A tool `make` installs with the system pieces (scripts/system-deps.sh): its absence is a broken set-up,
+    reported as a failure, never a skip."""
+    if shutil.which(program) is None:
+        pytest.fail(f"{program} is not installed: run `make` (scripts/system-deps.sh installs it)")
+
+
 def which(program: str) -> str | None:
     return shutil.which(program)
 
@@ -46,3 +53,13 @@ def seed_build(tmp_path_factory) -> Path:
 def chapters_build(tmp_path_factory) -> Path:
     """A document with 章 at # (no 部), its own variables, a table from a loop and an html-only block."""
     return build(FIXTURES / "chapters-only.md", tmp_path_factory.mktemp("chapters"))
+
+
+FIGURES_SOURCE = FIXTURES / "figures" / "figures.md"
+
+
+@pytest.fixture(scope="session")
+def figures_build(tmp_path_factory) -> Path:
+    """A 白書-like document with figures (PNG, SVG), a 10-column table, a landscape table, a table over two
+    pages, table notes, a コラム and a note box, a colour span and a link: all three editions."""
+    return build(FIGURES_SOURCE, tmp_path_factory.mktemp("figures"))

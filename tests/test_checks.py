@@ -7,6 +7,7 @@ that reports a rule more or fewer times than written fails the test."""
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections import Counter
@@ -33,20 +34,36 @@ RAISED = ("template-undefined", "template-syntax", "front-matter", "include-miss
 
 def diagnose(path: Path) -> list[Diagnostic]:
     try:
-        draft = pipeline.read(path)
-        return checks.run(draft.source, draft.renderings, draft.settings)
+        return checks.run(pipeline.prepare(path))
     except DocumentError as exc:
         return exc.diagnostics
 
 
-def expected(path: Path) -> Counter[tuple[int, str]]:
-    """(line, rule) → how many diagnostics of that rule the line must report."""
-    found: Counter[tuple[int, str]] = Counter()
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        for match in _EXPECT.finditer(line):
-            for written in match.group(1).split(","):
-                rule, _star, count = written.strip().partition("*")
-                found[(number, rule)] += int(count or 1)
+_READS = re.compile(r"\{%-?\s*(?:include|import|from)\s+[\"']([^\"']+)[\"']")
+
+
+def read_files(path: Path) -> list[Path]:
+    """The fixture and every file it includes or imports (and they in turn), as the test sees them."""
+    files, pending = [], [path.resolve()]
+    while pending:
+        current = pending.pop(0)
+        if current in files or not current.is_file():
+            continue
+        files.append(current)
+        pending += [(path.parent / name).resolve() for name in _READS.findall(current.read_text(encoding="utf-8"))]
+    return files
+
+
+def expected(path: Path) -> Counter[tuple[str, int, str]]:
+    """(file name, line, rule) → how many diagnostics of that rule the line must report; included files
+    state theirs on their own lines."""
+    found: Counter[tuple[str, int, str]] = Counter()
+    for file in read_files(path):
+        for number, line in enumerate(file.read_text(encoding="utf-8").split("\n"), start=1):
+            for match in _EXPECT.finditer(line):
+                for written in match.group(1).split(","):
+                    rule, _star, count = written.strip().partition("*")
+                    found[(file.name, number, rule)] += int(count or 1)
     return found
 
 
@@ -57,12 +74,12 @@ def fixture_files() -> list[Path]:
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.stem)
 def test_fixture_reports_exactly_what_it_expects(path):
     found = diagnose(path)
-    got = Counter((d.line, d.rule) for d in found)
+    got = Counter((Path(d.path).name, d.line, d.rule) for d in found)
     assert got == expected(path), "\n".join(d.format() for d in found)
 
 
 def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():
-    expected_rules = {rule for path in fixture_files() for _line, rule in expected(path)}
+    expected_rules = {rule for path in fixture_files() for _file, _line, rule in expected(path)}
     table = RULES_DOC.read_text(encoding="utf-8")
     for rule in [*checks.BY_ID, *RAISED, checks.CONFIG_RULE]:
         assert rule in expected_rules, f"{rule} has no failing fixture"
@@ -70,7 +87,8 @@ def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():
 
 
 OTHER_IDS = ("source-missing", "source-unreadable", "source-encoding", "source-empty", "settings", "template-security", "template-error")
-OTHER_IDS += ("image", "raw-html", "pandoc", "font-missing", "harfbuzz-subset", "system-library", "child-process", "docx-layout")
+OTHER_IDS += ("image", "image-font", "raw-html", "pandoc", "font-missing", "harfbuzz-subset", "system-library", "child-process")
+OTHER_IDS += ("docx-layout",)
 _FAMILY_ID = re.compile(r"[\"\[]((?:source|template|limit|verify|pdf)-[a-z-]+)[\"\]]")
 
 
@@ -84,8 +102,7 @@ def test_every_other_diagnostic_id_is_in_the_rules_doc():
 
 
 def test_default_source_has_no_error():
-    draft = pipeline.read(DEFAULT_SOURCE)
-    found = checks.run(draft.source, draft.renderings, draft.settings)
+    found = checks.run(pipeline.prepare(DEFAULT_SOURCE))
     assert [d for d in found if d.severity == "error"] == []
 
 
@@ -208,8 +225,7 @@ def test_rules_are_pure_over_a_frozen_view():
 
     from jpub.checks import prepare
 
-    draft = pipeline.read(FIXTURES / "unseen.md")
-    docs = prepare.docs(draft.source, draft.renderings)
+    docs = prepare.docs(pipeline.prepare(FIXTURES / "unseen.md"))
     with pytest.raises(FrozenInstanceError):
         docs[0].lines = ()  # type: ignore[misc]
     assert {fmt for doc in docs for fmt in doc.formats} == set(FORMATS)
@@ -228,3 +244,34 @@ def test_any_text_gives_diagnostics_not_tracebacks(body):
         path.write_text("---\ntitle: T\n---\n\n{% raw %}" + body + "{% endraw %}\n本文\n", encoding="utf-8")
         for diagnostic in diagnose(path):
             assert isinstance(diagnostic, Diagnostic)
+
+
+@pytest.mark.parametrize("value", ["（1）", "[（1）, 第]", "[1, 2]", "[]"])
+def test_a_numbering_order_that_is_not_a_list_of_numbers_is_a_settings_error(tmp_path, value):
+    found = diagnose(write(tmp_path, f"publish:\n  numbering: {value}\n", "本文\n"))
+    assert [(d.rule, d.line) for d in found] == [("settings", 4)], found
+
+
+def test_every_rule_is_planted_in_an_included_file_and_in_a_main_file():
+    """Each kind of defect is found where it was written: inside a file the source includes (or imports), and
+    in a source of its own."""
+    in_parts: set[str] = set()
+    in_main: set[str] = set()
+    for path in fixture_files():
+        for name, _line, rule in expected(path):
+            (in_main if name == path.name else in_parts).add(rule)
+    for rule in [*checks.BY_ID, "template-undefined", "include-missing"]:
+        assert rule in in_parts, f"{rule} has no fixture inside an included file"
+        assert rule in in_main, f"{rule} has no fixture in a main file"
+
+
+def test_a_defect_in_an_included_file_names_that_file_and_the_include_line(capsys):
+    assert main(["check", "--source", str(FIXTURES / "included.md"), "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    (gap,) = [d for d in found if d["rule"] == "fullwidth-gap"]
+    assert gap["path"].endswith("parts/text.md") and (gap["line"], gap["column"]) == (5, 5)
+    assert gap["context"] == "tests/fixtures/checks/included.md:16 で取り込み" or gap["context"].endswith("included.md:16 で取り込み")
+    (macro,) = [d for d in found if d["path"].endswith("macros.md")]
+    assert macro["line"] == 2 and macro["context"].endswith("included.md:22 で取り込み")
+    assert main(["check", "--source", str(FIXTURES / "included.md")]) == 1
+    assert "parts/text.md:5:5: warning: " in capsys.readouterr().out

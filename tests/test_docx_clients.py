@@ -19,7 +19,7 @@ from jpub.pandoc_ast import plain_text, walk_blocks
 from jpub.verify import pdf as vpdf
 from jpub.verify import text as vtext
 
-from .conftest import DEFAULT_SOURCE, FIXTURES, need_client
+from .conftest import DEFAULT_SOURCE, FIXTURES, need_client, need_system
 from .test_docx_support import CHAPTERS, build_docx
 
 pytestmark = pytest.mark.slow
@@ -53,7 +53,7 @@ def rendered(request, tmp_path_factory) -> tuple[str, Path, Path]:
 
 
 def test_libreoffice_sets_japanese_in_a_japanese_font(rendered):
-    need_client("pdffonts", shutil.which("pdffonts") is not None, "poppler-utils lists the PDF's fonts")
+    need_system("pdffonts")
     _which, _docx, pdf = rendered
     listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
     names = [line.split()[0] for line in listing.splitlines()[2:] if line.strip()]

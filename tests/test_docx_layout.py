@@ -174,3 +174,24 @@ def test_broken_headings_and_entries_read_back_whole_by_verify(tmp_path):
     broken = [p for p in Package(built).paragraphs() if style_of(p).startswith(("Heading", "TOC")) and p.find(f".//{w('br')}") is not None]
     assert {style_of(p)[:3] for p in broken} == {"Hea", "TOC"}  # headings and 目次 entries both broken here
     assert verify.verify(LONG, tmp_path, ["docx"]) == []
+
+
+@pytest.mark.parametrize(("bookmark", "name"), [("part1-chapter2", "part1-chapter2"), ("_Ref757417154", "5FRef757417154"), ("fig:hi", "fig3Ahi")])
+def test_destination_names_as_libreoffice_writes_them(bookmark, name):
+    assert libreoffice.destination_name(bookmark) == name
+
+
+@pytest.mark.slow
+def test_the_list_of_figures_gets_its_page_numbers_too(tmp_path):
+    need_client("LibreOffice", shutil.which("soffice") is not None, "the Word edition is laid out with soffice --headless")
+    from .test_crossref_editions import write_figures
+
+    out = tmp_path / "out"
+    out.mkdir()
+    docx = build_docx(write_figures(tmp_path), out)
+    pdf = render_pdf(docx)
+    pages = bookmark_pages(pdf)
+    entries = [entry(p) for p in Package(docx).paragraphs() if style_of(p) == "TableofFigures"]
+    assert entries
+    for anchor, _title, instruction, page in entries:
+        assert instruction == f"PAGEREF {anchor} \\h" and page == str(pages[libreoffice.destination_name(anchor)])

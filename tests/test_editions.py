@@ -13,7 +13,7 @@ from jpub.verify import html as vhtml
 from jpub.verify import pdf as vpdf
 from jpub.verify import text as vtext
 
-from .conftest import DEFAULT_SOURCE, FIXTURES, need_client
+from .conftest import DEFAULT_SOURCE, FIXTURES
 
 pytestmark = pytest.mark.slow
 
@@ -63,15 +63,14 @@ def test_table_from_front_matter_list_in_every_edition(chapters_build):
 
 
 def test_every_seed_sentence_in_every_edition(seed_build):
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seed"
-    files = sorted(seed.glob("*.txt")) if seed.exists() else []
-    if not files:
-        need_client("the seed text", False, "expected at ../shared/seed/*.txt beside this checkout (the document this source was made from)")
+    """The text of the document the source was made from (tests/fixtures/seed/) is all in every edition."""
     import re
 
-    raw = files[0].read_text(encoding="utf-8")
+    raw = (FIXTURES / "seed" / "white-paper-summary.txt").read_text(encoding="utf-8")
     sentences = [s for s in re.split(r"[。\n]", raw.replace("**", "")) if s.strip()]
     clean = [vtext.normalise(re.sub(r"(?<=[A-Z]) (?=[A-Z])", "", s)).lstrip("-◆●") for s in sentences]
+    # the source writes the range as 公用文 asks (40～80 for the seed's 40-80)
+    clean = [s.replace("40-80", vtext.normalise("40～80")) for s in clean]
     # lines the source splits on purpose: the 構成 caption into heading + label, the summary title into title + subtitle
     split = {
         "第1部の構成AIがもたらす科学技術・イノベーションの変革": ["第1部AIがもたらす科学技術・イノベーションの変革", "第1部の構成"],

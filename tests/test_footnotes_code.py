@@ -19,7 +19,7 @@ from jpub.verify import expectations, pdf_checks
 from jpub.verify import html as vhtml
 from jpub.verify import pdf as vpdf
 
-from .conftest import build, need_client, which
+from .conftest import build, need_system
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +76,7 @@ def notes_build(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    need_client("pdftotext", bool(which("pdftotext")), "the print edition's pages are read back with poppler")
+    need_system("pdftotext")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     return text.split("\f")[:-1]
 
@@ -123,7 +123,7 @@ def test_pdf_heading_with_a_note_keeps_its_text_in_bookmark_and_running_head(not
 
 def test_pdf_note_number_hangs_at_the_margin(notes_build):
     """The number at the measure's left edge, a wrapped note's lines aligned after it."""
-    need_client("pdftotext", bool(which("pdftotext")), "word positions are read with poppler")
+    need_system("pdftotext")
     layout = subprocess.run(["pdftotext", "-bbox-layout", str(notes_build[1] / f"{STEM}.pdf"), "-"], capture_output=True, check=True).stdout.decode()
     words = [(float(x), text) for x, text in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', layout)]
     margin = min(x for x, _ in words)

@@ -1,7 +1,7 @@
 """The web edition in outside checkers: the Nu HTML checker, axe-core in headless Chromium, and print.
 
 vnu.jar and axe-core come from ``npm install`` at the repository root (package.json); Chromium,
-Java and pdftotext are system packages. Without them these tests are skipped locally and fail in CI.
+Java is a system package. Without them these tests are skipped locally and fail in CI (pdftotext comes with `make`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from .conftest import DEFAULT_SOURCE, FIXTURES, ROOT, build, need_client
+from .conftest import DEFAULT_SOURCE, FIGURES_SOURCE, FIXTURES, ROOT, build, need_client, need_system
 from .test_html_images import FRONT, tiny_png
 
 pytestmark = pytest.mark.slow
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md"}
+SOURCES = {"seed": DEFAULT_SOURCE, "chapters": FIXTURES / "chapters-only.md", "figures": FIGURES_SOURCE}
 WIDE, PHONE = 1280, 390
 MIN_WINDOW = 500  # headless Chromium lays a page out at least this wide, whatever --window-size says
 CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
@@ -47,6 +47,11 @@ PROBE = """
     tocWidePosition: style('.toc-wide', 'position'),
     background: style('html', 'backgroundColor'),
     fontFamily: style('body', 'fontFamily'),
+    tables: Array.from(document.querySelectorAll('.table-scroll')).map(function (region) {
+      var first = region.querySelector('tbody tr > :first-child');
+      return {scrolls: region.scrollWidth > region.clientWidth, inside: region.getBoundingClientRect().right <= window.innerWidth,
+              sticky: first ? getComputedStyle(first).position : null};
+    }),
     overview: style('.overview', 'display'),
     textTop: document.querySelector('main').getBoundingClientRect().top,
     viewportHeight: window.innerHeight,
@@ -177,13 +182,17 @@ def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width
         assert facts["background"] != "rgb(255, 255, 255)"
     # the permalinks show on hover or focus only, touch screens included
     assert (facts["permalinkIdle"], facts["permalinkFocused"]) == ("0", "1")
+    assert all(table["inside"] and table["sticky"] == "sticky" for table in facts["tables"])
+    if name == "figures":  # the 10-column and the landscape tables scroll in their own regions, not the page
+        assert sum(table["scrolls"] for table in facts["tables"]) >= 2
     if width == WIDE:
         assert 35 <= facts["measure"] <= 40  # full-width characters per line
         assert (facts["tocNarrow"], facts["tocWide"], facts["tocWidePosition"]) == ("none", "block", "sticky")
         rows: dict[int, set[int]] = {}
         for top, height in facts["cards"]:
             rows.setdefault(top, set()).add(height)
-        assert facts["cards"] and all(len(heights) == 1 for heights in rows.values())  # cards of a row as tall as each other
+        assert all(len(heights) == 1 for heights in rows.values())  # the overview's cards of a row as tall as each other
+        assert facts["cards"] or name == "figures"  # (the figures fixture has no overview)
     else:
         assert facts["measure"] < 35
         assert (facts["tocNarrow"], facts["tocWide"]) == ("block", "none")
@@ -213,7 +222,7 @@ def test_axe_would_see_a_violation(tmp_path, width):
 
 def test_print_shows_the_summary_and_text_without_navigation(pages, tmp_path):
     need_browser()
-    need_client("pdftotext", shutil.which("pdftotext") is not None, "reads the printed page back (apt-get install poppler-utils)")
+    need_system("pdftotext")
     pdf = tmp_path / "printed.pdf"
     command = [*chromium_args(tmp_path / "profile", WIDE, 900, False), "--no-pdf-header-footer", f"--print-to-pdf={pdf}", pages["chapters"].as_uri()]
     subprocess.run(command, capture_output=True, timeout=180, check=True)

@@ -84,9 +84,19 @@ def test_the_writer_refuses_a_missing_image_itself(tmp_path):
 
 # (what the source says, the file beside it, the message expected at its line)
 FAILURES = [
-    ("![](fig/dot.png)", tiny_png(), "画像に代替テキストがありません"),
     ("![文字の図](fig/dot.png)", b"not an image at all", "画像の形式が分かりません"),
 ]
+
+
+def test_an_image_without_alternative_text_is_a_warning_and_decoration(tmp_path, capsys):
+    """JIS X 8341-3 asks for alternative text: the checks warn at the line; the page marks the image alt=""."""
+    (tmp_path / "fig").mkdir()
+    (tmp_path / "fig" / "dot.png").write_bytes(tiny_png())
+    source = write_source(tmp_path, "![](fig/dot.png)\n")
+    assert build_html(source, tmp_path / "out") == 0
+    assert re.search(rf"doc\.md:{LINE}:1: warning: .*代替テキスト.* \[figure-alt\]", capsys.readouterr().err)
+    [img] = lxml.html.fromstring((tmp_path / "out" / "doc.html").read_bytes()).xpath("//main//img")
+    assert img.get("alt") == ""
 
 
 @pytest.mark.parametrize(("markdown", "content", "message"), FAILURES)

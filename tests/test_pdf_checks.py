@@ -15,14 +15,14 @@ from jpub.verify.compare import Report, compare_lists
 from jpub.verify.pdf import Line
 from jpub.verify.text import ReadHeading
 
-from .conftest import need_client, which
+from .conftest import need_system
 
 FAMILIES = ("Noto Serif CJK JP", "Noto Sans CJK JP")
 
 
 @pytest.fixture(autouse=True)
 def _poppler():
-    need_client("pdftotext", bool(which("pdftotext")), "the PDF checks read lines with poppler")
+    need_system("pdftotext")
 
 
 def _weasy(tmp_path: Path, body: str, css: str = "") -> Path:

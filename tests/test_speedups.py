@@ -112,3 +112,19 @@ def test_the_print_edition_installs_the_page_reference_cache(monkeypatch):
     monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_patch._ORIGINAL)  # pydyf's own property …
     importlib.reload(pdf_edition)  # … which importing the print edition replaces
     assert pydyf.PDF.page_references.fget is pydyf_patch._page_references
+
+
+def test_the_cache_replaces_only_the_property_it_was_written_for(monkeypatch, capsys):
+    """A pydyf whose page_references is not the expected one (another release) keeps its own, with a warning."""
+    monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_patch._ORIGINAL)
+    assert pydyf_patch.install() and pydyf.PDF.page_references.fget is pydyf_patch._page_references
+    assert capsys.readouterr().err == ""
+
+    def changed(self):  # what a later pydyf might write
+        return tuple(f"{number} 0 R".encode("ascii") for number in self.pages["Kids"][1::3])
+
+    other = property(changed)
+    monkeypatch.setattr(pydyf.PDF, "page_references", other)
+    assert pydyf_patch.install() is False
+    assert pydyf.PDF.page_references is other
+    assert "page_references が jpub の想定と違う" in capsys.readouterr().err

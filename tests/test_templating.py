@@ -69,8 +69,8 @@ def test_rendered_lines_map_back_to_source_lines(tmp_path):
 def test_markers_survive_a_round_trip():
     body = "x\n  {% for a in b %}\n{{ a }} y\n{% endfor %}\n"
     marked = mark_lines(body, 3)
-    text, lines = unmark(marked.replace("{% for a in b %}", "").replace("{% endfor %}", ""), 3)
-    assert "\ue000" not in text and lines[0] == 3
+    text, origins = unmark(marked.replace("{% for a in b %}", "").replace("{% endfor %}", ""), 3)
+    assert "\ue000" not in text and (origins[0].file, origins[0].line) == (0, 3)
 
 
 def test_comment_ending_a_line_keeps_the_line_break(tmp_path):
@@ -98,3 +98,42 @@ def test_included_lines_map_to_the_include_line(tmp_path):
     assert rendered.source_line(lines.index("取り込み一行目") + 1) == 10
     assert rendered.source_line(lines.index("取り込み三行目") + 1) == 10
     assert rendered.source_line(lines.index("後") + 1) == 11
+
+
+def write_parts(tmp_path: Path) -> None:
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "macros.md").write_text("{% macro note(x) %}\n注記{{ x }}\n注記の二行目\n{% endmacro %}\n", encoding="utf-8")
+    (tmp_path / "parts" / "chapter.md").write_text(
+        "{% import 'parts/macros.md' as m %}\n\n取り込み三行目\n\n{{ m.note(1) }}\n\n{% include 'parts/inner.md' %}\n", encoding="utf-8"
+    )
+    (tmp_path / "parts" / "inner.md").write_text("\n入れ子の二行目\n", encoding="utf-8")
+
+
+def test_included_and_macro_lines_keep_their_own_file_and_line(tmp_path):
+    write_parts(tmp_path)
+    rendered = render(tmp_path, "前\n\n{% include 'parts/chapter.md' %}\n後\n")
+    lines = rendered.text.splitlines()
+
+    def where(text: str) -> tuple[str, int, str]:
+        path, line, context = rendered.where(lines.index(text) + 1, "doc.md")
+        return Path(path).name, line, context.replace(str(tmp_path) + "/", "")
+
+    assert where("前") == ("doc.md", 8, "")
+    assert where("取り込み三行目") == ("chapter.md", 3, "doc.md:10 で取り込み")
+    assert where("注記1") == ("macros.md", 2, where("注記1")[2])
+    assert where("注記1")[2].startswith("parts/chapter.md:5 ← doc.md:10")
+    assert where("注記の二行目")[:2] == ("macros.md", 3)
+    assert where("入れ子の二行目") == ("inner.md", 2, "parts/chapter.md:7 ← doc.md:10 で取り込み")
+    assert where("後") == ("doc.md", 11, "")
+
+
+@pytest.mark.parametrize(
+    "inner, rule, line",
+    [("一行目\n{{ not_defined }}\n", "template-undefined", 2), ("一行目\n\n{% if %}\n", "template-syntax", 3), ("{% for x in y %}\n", "template-syntax", 1)],
+)
+def test_template_error_in_an_included_file_names_that_file_and_line(tmp_path, inner, rule, line):
+    (tmp_path / "part.md").write_text(inner, encoding="utf-8")
+    with pytest.raises(DocumentError) as caught:
+        render(tmp_path, "前\n\n{% include 'part.md' %}\n")
+    (diag,) = caught.value.diagnostics
+    assert (Path(diag.path).name, diag.line, diag.rule) == ("part.md", line, rule)

@@ -53,14 +53,19 @@ def test_fresh_outputs_verify(source, fixture, request, capsys):
 # --- tampering: each case edits one edition and names the difference it must produce -------------------------
 
 
+_MODIFIED_PDF: list[bytes] = []  # the build is reproducible: made once, copied for every test that wants it
+
+
 def pdf_from_modified_source(out: Path, tmp_path: Path) -> None:
     """Rebuild the PDF from a source whose chapter title and one paragraph were changed."""
-    source = tmp_path / "modified" / DEFAULT_SOURCE.name
-    source.parent.mkdir()
-    text = DEFAULT_SOURCE.read_text(encoding="utf-8")
-    text = text.replace(CHAPTER3, "第3章 AI関連研究開発の海外動向").replace(PARAGRAPH, "取組事例を紹介。")
-    source.write_text(text, encoding="utf-8")
-    build(source, out, "pdf")
+    if not _MODIFIED_PDF:
+        source = tmp_path / "modified" / DEFAULT_SOURCE.name
+        source.parent.mkdir()
+        text = DEFAULT_SOURCE.read_text(encoding="utf-8")
+        text = text.replace(CHAPTER3, "第3章 AI関連研究開発の海外動向").replace(PARAGRAPH, "取組事例を紹介。")
+        source.write_text(text, encoding="utf-8")
+        _MODIFIED_PDF.append((build(source, tmp_path / "modified-out", "pdf") / f"{STEM}.pdf").read_bytes())
+    (out / f"{STEM}.pdf").write_bytes(_MODIFIED_PDF[0])
 
 
 def docx_heading_edited(out: Path, tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Checks of the source and its renderings: a table of pure rules over a prepared, frozen view.
 
-Each rule reads one Doc (a distinct rendering, its lines tied to the source file) and yields findings
-already placed in the file the author edits. Severity comes from the table, changed or switched off by
+Each rule reads one Doc (a distinct rendering and pandoc's parse of it, its lines tied to the file and
+line the author wrote them in, included files too) and yields findings already placed in that file. Severity comes from the table, changed or switched off by
 ``publish: checks: {rule-id: off|warning|error}``; ``{## check: ignore RULE-ID ##}`` silences one line.
 """
 
@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
-from jpub.checks import contents, dates, markup, prepare, structure, template, text
-from jpub.checks.model import Finding, Rule
+from jpub.checks import artefacts, contents, dates, figures, items, koyobun, markup, prepare, references, structure, template, text
+from jpub.checks.model import Finding, Place, Rule
+from jpub.checks.placing import SourceFile
+from jpub.checks.view import Doc
 from jpub.diagnostics import Diagnostic, sort
-from jpub.settings import Settings
+from jpub.publication import Publication
 from jpub.source import Source
-from jpub.source_template import Rendered
 
 CONFIG_RULE = "check-config"
 _IGNORE = re.compile(r"\{##\s*check:\s*ignore\s+(.*?)\s*\+?##\}")
@@ -29,6 +31,10 @@ RULES: tuple[Rule, ...] = (
     Rule("number-width", "warning", "番号の書式", "番号の数字の全角・半角が文書の多数派と違う", structure.width),
     Rule("number-kanji", "warning", "番号の書式", "算用数字の文書で漢数字の番号（第二節）", structure.kanji),
     Rule("number-separator", "warning", "番号の書式", "番号と題名の区切りが文書の多数派と違う", structure.separator),
+    Rule("item-start", "error", "項目番号", "（1）・ア・a などが親（見出し・上位の番号）の下で 1 から始まっていない", items.start),
+    Rule("item-sequence", "error", "項目番号", "（1）・ア・a などの番号の飛び・重複・逆行", items.sequence),
+    Rule("item-order", "error", "項目番号", "項目番号の階層の順序の誤り（（1）より上のア、（1）の直下の（ア））", items.order),
+    Rule("item-form", "warning", "項目番号", "同じ階層の番号の書式の混在（（1）と (1)、アと ｱ）", items.form),
     Rule("contents-list", "error", "本文中の目次", "番号付き見出しの箇条書きが実際の見出しと合わない（番号・題名・順序・過不足）", contents.contents_list),
     Rule("era-year", "error", "日付", "存在しない元号の年（令和0年、平成32年）", dates.era_year),
     Rule("era-range", "error", "日付", "元号の期間外の日付・年度（平成31年5月、令和元年4月、昭和64年度）", dates.era_range),
@@ -42,8 +48,24 @@ RULES: tuple[Rule, ...] = (
     Rule("fullwidth-alnum", "warning", "PDF 転記", "半角を使う文書の中の全角英数字（ＡＩ、２０２４）", text.fullwidth_alnum),
     Rule("curly-quote", "warning", "PDF 転記", "和文中の “ ” ‘ ’", text.curly_quote),
     Rule("invisible-char", "error", "PDF 転記", "不可視文字・制御文字（ZWSP、ソフトハイフン、途中の BOM、NBSP）", text.invisible),
+    Rule("halfwidth-kana", "warning", "PDF 転記", "半角片仮名（ｱｲｳ）", artefacts.halfwidth_kana),
+    Rule("split-decimal", "warning", "PDF 転記", "空白で分かれた小数（5. 0）", artefacts.split_decimal),
+    Rule("spaced-digits", "warning", "PDF 転記", "1字ずつ空いた数字（2 0 2 4年）", artefacts.spaced_digits),
+    Rule("counter-ka", "warning", "公用文", "ヶ月・カ所・ヵ国（算用数字には か、漢数字・数・何には 箇）", koyobun.counter_ka),
+    Rule("question-exclamation", "warning", "公用文", "本文中の ？ ！", koyobun.question_exclamation),
+    Rule("halfwidth-paren", "warning", "公用文", "和文中・和文に接した半角の ( )", koyobun.halfwidth_paren),
+    Rule("range-hyphen", "warning", "公用文", "ハイフンで書いた範囲（40-80）", koyobun.range_hyphen),
+    Rule("digit-grouping", "warning", "公用文", "3桁ごとのコンマのない4桁以上の数（4000）", koyobun.digit_grouping),
+    Rule("kanji-numeral", "warning", "公用文", "兆・億・万以外の漢数字の数（三千人、五億円、3千人）", koyobun.kanji_numeral),
+    Rule("punctuation-mix", "warning", "公用文", "読点（、，）・句点（。．）の混在", koyobun.punctuation_mix),
     Rule("template-leftover", "error", "テンプレート", "出力に残った {{ や {%、コメントにならない {# #}", template.leftover),
     Rule("image-missing", "error", "テンプレート", "ソースからの相対パスにない画像", template.image),
+    Rule("ref-unknown", "error", "図表と参照", "参照（[@fig:id]、@tbl-id）の id を持つ図・表がない", references.reference_unknown),
+    Rule("link-unknown", "error", "図表と参照", "文書内リンク（#…）の行き先の id がない", references.link_unknown),
+    Rule("id-duplicate", "error", "図表と参照", "同じ id が 2 回以上ある、または見出しに自動で付く id と同じ", references.id_duplicate),
+    Rule("figure-unreferenced", "warning", "図表と参照", "id か番号のある図・表が本文から参照されていない", figures.unreferenced),
+    Rule("figure-number", "error", "図表と参照", "手書きの図表番号の飛び・重複・章との不一致、書式で付けられない番号、自動の番号との二重", figures.number),
+    Rule("figure-alt", "warning", "図表と参照", "代替テキストのない画像（JIS X 8341-3）", figures.alt),
     Rule("emphasis-literal", "error", "マークアップ", "pandoc が強調にせず ** や __ がそのまま出力される", markup.emphasis),
     Rule("heading-space", "error", "マークアップ", "# の後に空白のない見出し（##第6章 は見出しにならない）", markup.heading_space),
     Rule("heading-blank", "error", "マークアップ", "段落や箇条書きの直後の見出し（空行がなく見出しにならない）", markup.heading_blank),
@@ -52,35 +74,51 @@ RULES: tuple[Rule, ...] = (
 BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
 
 
-def run(source: Source, renderings: Mapping[str, Rendered], settings: Settings) -> list[Diagnostic]:
-    """Every rule over every edition's rendering; a defect seen in several renderings is reported once."""
-    found, severities = _configure(source, settings)
-    docs = prepare.docs(source, renderings)
-    ignored, unknown = _ignores(docs[0].source.lines if docs else ())
-    found += [Diagnostic(source.display, line, 0, "error", CONFIG_RULE, _unknown(rule)) for line, rule in unknown]
+def run(pub: Publication) -> list[Diagnostic]:
+    """Every rule over every edition's rendering and pandoc's parse of it; a defect seen in several
+    renderings is reported once, at the file and line where it was written."""
+    found, severities = _configure(pub.source, pub.settings.checks)
+    docs = prepare.docs(pub)
+    files = {file.path: file for doc in docs for file in doc.files}  # file ids differ between renderings; paths do not
+    ignored, unknown = _ignores(tuple(files.values()))
+    found += [Diagnostic(file.display, line, 0, "error", CONFIG_RULE, _unknown(rule)) for file, line, rule in unknown]
     for rule in RULES:
         severity = severities.get(rule.id, rule.severity)
         if severity == "off":
             continue
         for doc in docs:
             for finding in rule.check(doc):
-                if rule.id not in ignored.get(finding.line, ()):
-                    found.append(_diagnostic(source, finding, severity, rule.id))
+                where = finding.where
+                if rule.id not in ignored.get((doc.files[where.file].path, where.line), ()):
+                    found.append(_diagnostic(doc, finding, severity, rule.id))
     return sort(found)
 
 
-def _diagnostic(source: Source, finding: Finding, severity: str, rule: str) -> Diagnostic:
-    return Diagnostic(source.display, finding.line, finding.column, severity, rule, finding.message)  # type: ignore[arg-type]
+def _diagnostic(doc: Doc, finding: Finding, severity: str, rule: str) -> Diagnostic:
+    where = finding.where
+    path = doc.files[where.file].display
+    fixes = tuple((e.line, e.column, e.old, e.new) for e in finding.fixes)
+    return Diagnostic(path, where.line, where.column, severity, rule, finding.message, _context(doc, where), fixes)  # type: ignore[arg-type]
+
+
+def _context(doc: Doc, where: Place) -> str:
+    """「a.md:3 ← doc.md:12 で取り込み」: the lines that brought an included line into the source."""
+    chain = []
+    via = where.via
+    while via is not None:
+        chain.append(f"{doc.files[via.file].display}:{via.line}")
+        via = via.via
+    return f"{' ← '.join(chain)} で取り込み" if chain else ""
 
 
 def _unknown(rule: str) -> str:
     return f"規則ID は {', '.join(BY_ID)} のいずれかのはずが {rule!r}"
 
 
-def _configure(source: Source, settings: Settings) -> tuple[list[Diagnostic], dict[str, str]]:
+def _configure(source: Source, checks: Mapping[str, str]) -> tuple[list[Diagnostic], dict[str, str]]:
     """publish.checks: known ids only; an unknown id is an error at its line in the front matter."""
     problems, severities = [], {}
-    for rule, severity in settings.checks.items():
+    for rule, severity in checks.items():
         if rule in BY_ID:
             severities[rule] = severity
         else:
@@ -95,15 +133,16 @@ def _front_line(source: Source, key: str) -> int:
     return 1
 
 
-def _ignores(lines: tuple[str, ...]) -> tuple[dict[int, frozenset[str]], list[tuple[int, str]]]:
-    """{## check: ignore RULE-ID[, RULE-ID] ##} per source line, and the unknown ids written there."""
-    ignored: dict[int, frozenset[str]] = {}
-    unknown: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, start=1):
-        if "check:" not in line:
-            continue
-        for match in _IGNORE.finditer(line):
-            ids = frozenset(i for i in re.split(r"[,\s]+", match.group(1)) if i)
-            unknown += [(number, i) for i in sorted(ids - BY_ID.keys())]
-            ignored[number] = ignored.get(number, frozenset()) | ids
+def _ignores(files: tuple[SourceFile, ...]) -> tuple[dict[tuple[Path, int], frozenset[str]], list[tuple[SourceFile, int, str]]]:
+    """{## check: ignore RULE-ID[, RULE-ID] ##} per line of each file, and the unknown ids written there."""
+    ignored: dict[tuple[Path, int], frozenset[str]] = {}
+    unknown: list[tuple[SourceFile, int, str]] = []
+    for file in files:
+        for number, line in enumerate(file.lines, start=1):
+            if "check:" not in line:
+                continue
+            for match in _IGNORE.finditer(line):
+                ids = frozenset(i for i in re.split(r"[,\s]+", match.group(1)) if i)
+                unknown += [(file, number, i) for i in sorted(ids - BY_ID.keys())]
+                ignored[(file.path, number)] = ignored.get((file.path, number), frozenset()) | ids
     return ignored, unknown

@@ -11,6 +11,7 @@ from jpub.checks.view import GLYPHS, Doc, Heading, Item, numbered
 from jpub.numbering import UNITS, UnitNumber
 
 _MARKUP = re.compile(r"\*\*|__|\\(?=[^\w\s])")
+_CAPTION = re.compile(r"構成|目次|^内容$")
 
 
 @dataclass(frozen=True)
@@ -29,30 +30,22 @@ def _entry(item: Item) -> Entry | None:
 
 
 def _lists(doc: Doc) -> Iterator[list[Entry]]:
-    """Runs of sibling list items whose every item is a numbered title of one unit."""
-    group: list[Item] = []
-    for item in doc.items:
-        if group and item.indent > group[-1].indent and not _interrupted(doc, group[-1], item):
-            continue  # a nested item belongs to the item above it
-        if group and (item.indent != group[-1].indent or _interrupted(doc, group[-1], item)):
-            yield from _as_contents(group)
-            group = []
-        group.append(item)
-    yield from _as_contents(group)
+    """Lists (as pandoc parsed them) whose every item is a numbered title of one unit. A list of one is a
+    contents list when a caption announces it (「第1部の構成」, 「目次」) or it names the first heading it
+    would announce, number and title: a 構成 cut to its first item."""
+    for listed in doc.lists:
+        entries = [_entry(item) for item in listed.items]
+        if not entries or not all(entries) or len({e.unit.unit for e in entries if e}) != 1:
+            continue
+        found = [e for e in entries if e]
+        if len(found) >= 2 or _CAPTION.search(_clean(listed.caption)) or _names_first(doc, found[0]):
+            yield found
 
 
-def _interrupted(doc: Doc, before: Item, after: Item) -> bool:
-    for index in range(before.index + 1, after.index):
-        text = doc.lines[index].text
-        if text.strip() and len(text) - len(text.lstrip()) <= before.indent:
-            return True
-    return False
-
-
-def _as_contents(group: list[Item]) -> Iterator[list[Entry]]:
-    entries = [_entry(item) for item in group]
-    if len(entries) >= 2 and all(entries) and len({e.unit.unit for e in entries if e}) == 1:
-        yield [e for e in entries if e]
+def _names_first(doc: Doc, entry: Entry) -> bool:
+    targets = _targets(doc, [entry])
+    first = targets[0].unit if targets else None
+    return first is not None and entry.unit.value == first.value == 1 and _clean(first.title) == _clean(entry.unit.title)
 
 
 def _targets(doc: Doc, entries: list[Entry]) -> list[Heading]:
@@ -86,24 +79,36 @@ def contents_list(doc: Doc) -> Iterator[Finding]:
         yield from _compare(doc, entries, _targets(doc, entries))
 
 
+def _extra(entries: list[Entry], position: int, wanted: list[UnitNumber], j: int) -> bool:
+    """An entry with no heading of its own, followed by the entry of the heading expected here."""
+    following = entries[position + 1] if position + 1 < len(entries) else None
+    values = [w.value for w in wanted]
+    return following is not None and j < len(wanted) and entries[position].unit.value not in values and following.unit.value == wanted[j].value
+
+
 def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterator[Finding]:
     unit = entries[0].unit.unit
     wanted = [h.unit for h in headings if h.unit]
     j = 0
     previous = ""
-    for entry in entries:
-        line, column = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
+    for position, entry in enumerate(entries):
+        where = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
         if not wanted:
             subject = f"本文中の目次（箇条書き）の {entry.unit.label} は"
-            yield Finding(line, column, expected_found(subject, f"この後の{unit}の見出しと対応", "対応する見出しなし"))
+            yield Finding(where, expected_found(subject, f"この後の{unit}の見出しと対応", "対応する見出しなし"))
             continue
         values = [w.value for w in wanted]
         if j < len(wanted) and entry.unit.value == wanted[j].value:
             match = j
+        elif _extra(entries, position, wanted, j):
+            subject = f"本文中の目次（箇条書き）の {entry.unit.label} は"
+            yield Finding(where, expected_found(subject, f"この後の{unit}の見出しと対応", "対応する見出しなし"))
+            previous = entry.unit.label
+            continue  # an entry too many: the next one is the expected heading
         else:
             subject = f"本文中の目次（箇条書き）の {previous} の次は" if previous else "本文中の目次（箇条書き）の最初は"
             shown = wanted[j].label if j < len(wanted) else "箇条書きの終わり"
-            yield Finding(line, column, expected_found(subject, shown, entry.unit.label))
+            yield Finding(where, expected_found(subject, shown, entry.unit.label))
             match = values.index(entry.unit.value, j) if entry.unit.value in values[j:] else -1
         previous = entry.unit.label
         if match < 0:
@@ -111,9 +116,9 @@ def _compare(doc: Doc, entries: list[Entry], headings: list[Heading]) -> Iterato
             continue
         title, written = _clean(wanted[match].title), _clean(entry.unit.title)
         if title != written:
-            yield Finding(line, column, expected_found(f"本文中の目次（箇条書き）の {entry.unit.label} の題名は", f"「{title}」", f"「{written}」"))
+            yield Finding(where, expected_found(f"本文中の目次（箇条書き）の {entry.unit.label} の題名は", f"「{title}」", f"「{written}」"))
         j = match + 1
     if wanted and j < len(wanted):
         entry = entries[-1]
-        line, column = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
-        yield Finding(line, column, expected_found(f"本文中の目次（箇条書き）の {entry.unit.label} の次は", wanted[j].label, "箇条書きの終わり"))
+        where = doc.at(entry.item.index, entry.item.start, _clean(entry.item.text)[:8] or None)
+        yield Finding(where, expected_found(f"本文中の目次（箇条書き）の {entry.unit.label} の次は", wanted[j].label, "箇条書きの終わり"))

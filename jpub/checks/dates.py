@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jpub.checks.model import Finding, expected_found
+from jpub.checks.model import Finding, Place, expected_found
 from jpub.checks.view import Doc
 from jpub.eras import BY_NAME, Era, era_of
 
@@ -25,10 +25,9 @@ _DATE = re.compile(
 
 @dataclass(frozen=True)
 class Found:
-    line: int
-    column: int
+    where: Place
     text: str
-    groups: dict
+    groups: dict[str, str | None]
 
 
 def _int(text: str | None) -> int | None:
@@ -43,7 +42,7 @@ def _dates(doc: Doc) -> Iterator[Found]:
             continue
         for match in _DATE.finditer(line.prose):
             where = doc.at(line.index, match.start(), match.group(0))
-            yield Found(where[0], where[1], match.group(0), match.groupdict())
+            yield Found(where, match.group(0), match.groupdict())
 
 
 def _max_year(era: Era) -> int | None:
@@ -72,7 +71,7 @@ def era_year(doc: Doc) -> Iterator[Finding]:
         if not existed:
             limit = f"{era.name}元年〜{last}年" if last else f"{era.name}元年以降"
             note = f"{era.gregorian(year)}年は {_era_form(dt.date(era.gregorian(year), 12, 31))}" if year >= 1 and era.gregorian(year) >= 1868 else ""
-            yield Finding(found.line, found.column, expected_found("元号の年は", limit, f"{era.name}{g['ey']}年", note))
+            yield Finding(found.where, expected_found("元号の年は", limit, f"{era.name}{g['ey']}年", note))
 
 
 def era_range(doc: Doc) -> Iterator[Finding]:
@@ -87,7 +86,7 @@ def era_range(doc: Doc) -> Iterator[Finding]:
         if g["efy"]:
             april = dt.date(gregorian, 4, 1)
             if not _inside(era, april, april) and written != "令和元年度":
-                yield Finding(found.line, found.column, expected_found(f"{gregorian}年度は", _era_form(april, True), written))
+                yield Finding(found.where, expected_found(f"{gregorian}年度は", _era_form(april, True), written))
             continue
         if month is None or not 1 <= month <= 12:
             continue
@@ -101,8 +100,7 @@ def era_range(doc: Doc) -> Iterator[Finding]:
             right = _era_form(final if final < era.first_day else first)
             shown = f"{right}{month}月" + (f"{day}日" if day else "")
             yield Finding(
-                found.line,
-                found.column,
+                found.where,
                 expected_found(f"{gregorian}年{month}月" + (f"{day}日" if day else "") + " は", shown, f"{written}{month}月" + (f"{day}日" if day else "")),
             )
 
@@ -122,14 +120,14 @@ def era_gregorian(doc: Doc) -> Iterator[Finding]:
             fiscal = "度" if g["efy"] else ""
             if _int(g["pg"]) != era.gregorian(year) and year >= 1:
                 subject = f"{era.name}{g['ey']}年{fiscal} は"
-                yield Finding(found.line, found.column, expected_found(subject, f"{era.gregorian(year)}年{fiscal}", f"{g['pg']}年{g['pgfy'] or ''}"))
+                yield Finding(found.where, expected_found(subject, f"{era.gregorian(year)}年{fiscal}", f"{g['pg']}年{g['pgfy'] or ''}"))
         elif g["gy"] and g["pera"]:
             era, year, gregorian = BY_NAME[g["pera"]], _int(g["pey"]) or 0, _int(g["gy"]) or 0
             if era.gregorian(year) != gregorian:
                 fiscal = "度" if g["gfy"] else ""
                 expected = _era_form(dt.date(gregorian, 4 if fiscal else 12, 1 if fiscal else 31), bool(fiscal)) if gregorian >= 1868 else "明治より前"
                 written = f"{era.name}{g['pey']}年{g['pefy'] or ''}"
-                yield Finding(found.line, found.column, expected_found(f"{g['gy']}年{fiscal} は", expected, written))
+                yield Finding(found.where, expected_found(f"{g['gy']}年{fiscal} は", expected, written))
 
 
 def date_invalid(doc: Doc) -> Iterator[Finding]:
@@ -146,11 +144,11 @@ def date_invalid(doc: Doc) -> Iterator[Finding]:
         if month is None:
             continue
         if not 1 <= month <= 12:
-            yield Finding(found.line, found.column, expected_found("月は", "1〜12月", f"{month}月"))
+            yield Finding(found.where, expected_found("月は", "1〜12月", f"{month}月"))
         elif day is not None:
             days = calendar.monthrange(year, month)[1] if year and year >= 1 else (29 if month == 2 else calendar.monthrange(2001, month)[1])
             if not 1 <= day <= days:
-                yield Finding(found.line, found.column, expected_found(f"{prefix}{month}月の日は", f"1〜{days}日", f"{day}日"))
+                yield Finding(found.where, expected_found(f"{prefix}{month}月の日は", f"1〜{days}日", f"{day}日"))
 
 
 def gannen(doc: Doc) -> Iterator[Finding]:
@@ -162,4 +160,4 @@ def gannen(doc: Doc) -> Iterator[Finding]:
     for found, year in years:
         if year and year != "元" and _int(year) == 1:
             era = found.groups["era"] or found.groups["pera"]
-            yield Finding(found.line, found.column, expected_found("元号の最初の年は", f"{era}元年（文書内の表記）", f"{era}{year}年"))
+            yield Finding(found.where, expected_found("元号の最初の年は", f"{era}元年（文書内の表記）", f"{era}{year}年"))

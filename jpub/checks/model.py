@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from jpub.source_template import Origin
 
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One defect: 1-based line and column in the source file, and a message (expected vs found)."""
+class Place:
+    """A 1-based line and column in a file the author edits: the source (file 0), or a file it includes."""
+
+    file: int
+    line: int
+    column: int
+    via: Origin | None = None  # the include line (or macro call) that brought this line into the source
+
+    def at_column(self, column: int) -> Place:
+        return replace(self, column=column)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Text to replace in the file of a finding: ``old`` at a 1-based line and column becomes ``new``."""
 
     line: int
     column: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One defect: where it was written, and a message (expected vs found)."""
+
+    where: Place
     message: str
+    fixes: tuple[Edit, ...] = ()  # its repair, when the repair cannot change the meaning (check --fix)
 
 
 @dataclass(frozen=True)

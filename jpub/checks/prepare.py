@@ -1,4 +1,4 @@
-"""From the source and its renderings to the frozen Docs the rules read (one per distinct rendering)."""
+"""From the Publication to the frozen Docs the rules read (one per distinct rendering)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,50 @@ from types import MappingProxyType
 from typing import Any
 
 from jpub import pandoc
-from jpub.checks import placing, view
-from jpub.source import Source
-from jpub.source_template import Rendered
+from jpub.checks import blocks, placing, units, view
+from jpub.publication import Publication
 
 _OPAQUE = {"Code", "CodeBlock", "RawInline", "RawBlock", "Math"}
 
 
-def docs(source: Source, renderings: Mapping[str, Rendered]) -> tuple[view.Doc, ...]:
-    """One Doc per distinct rendering text; editions that render alike share it."""
-    file = placing.source_file(source)
+def docs(pub: Publication) -> tuple[view.Doc, ...]:
+    """One Doc per distinct rendering text; editions that render alike share it (and pandoc's parse of it)."""
     groups: dict[str, list[str]] = {}
-    for fmt, rendered in renderings.items():
-        groups.setdefault(rendered.text, []).append(fmt)
-    views = []
+    for fmt, document in pub.documents.items():
+        groups.setdefault(document.rendered.text, []).append(fmt)
+    prepared = []
     for formats in groups.values():
-        rendered = renderings[formats[0]]
-        lines = view.build_lines(rendered, source, file)
-        units = view.build_units(lines)
-        views.append((tuple(formats), lines, units))
-    runs = literal_runs(_candidates(views))
-    return tuple(view.Doc(formats, file, lines, view.build_headings(lines), view.build_items(lines), units, runs) for formats, lines, units in views)
+        document = pub.documents[formats[0]]
+        rendered = document.rendered
+        files = placing.source_files(pub.source, rendered)
+        lines = view.build_lines(rendered.text.split("\n"), placing.refine_lines(rendered, files))
+        placed = blocks.placed(document.ast()["blocks"], rendered.text)
+        prepared.append((tuple(formats), files, lines, placed, units.build_units(lines)))
+    runs = literal_runs(_candidates(prepared))
+    ladder = tuple(pub.settings.numbering)
+    return tuple(
+        view.Doc(
+            formats,
+            files,
+            pub.source.path.parent,
+            lines,
+            placed,
+            view.build_headings(placed, lines),
+            view.build_lists(placed, lines),
+            view.build_heading_lines(lines),
+            paragraphs,
+            runs,
+            ladder,
+            (pub.settings.figure_number, pub.settings.table_number),
+        )
+        for formats, files, lines, placed, paragraphs in prepared
+    )
 
 
-def _candidates(views: list[tuple[tuple[str, ...], tuple[view.Line, ...], tuple[view.Unit, ...]]]) -> list[str]:
+def _candidates(prepared: list[Any]) -> list[str]:
     texts: dict[str, None] = {}
-    for _formats, lines, units in views:
-        for unit in units:
+    for *_rest, lines, _placed, found in prepared:
+        for unit in found:
             text = "\n".join(lines[i].prose.strip() for i in range(unit.first, unit.last + 1))
             if "**" in text or "__" in text:
                 texts[text] = None

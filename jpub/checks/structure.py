@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from jpub.checks.model import Finding, expected_found
+from jpub.checks.model import Finding, Place, expected_found
 from jpub.checks.view import Doc, Heading, numbered
 from jpub.numbering import UNITS, UnitNumber
 
@@ -18,7 +18,7 @@ def _numbered(doc: Doc) -> list[Heading]:
     return [h for h in doc.headings if h.unit]
 
 
-def _at(doc: Doc, heading: Heading) -> tuple[int, int]:
+def _at(doc: Doc, heading: Heading) -> Place:
     return doc.at(heading.index, heading.start, heading.text[:12] or None)
 
 
@@ -44,14 +44,14 @@ def _sequence(doc: Doc) -> Iterator[tuple[str, Finding]]:
         key = (heading.parent, unit.unit)
         previous = last.get(key)
         last[key] = unit.value
-        line, column = _at(doc, heading)
+        where = _at(doc, heading)
         if previous is None and unit.value != 1:
-            where = _label(doc.headings[heading.parent].unit) if heading.parent is not None else "文書"  # type: ignore[arg-type]
-            message = expected_found(f"{where} の最初の{unit.unit}は", _label(unit, 1), _label(unit))
-            yield "start", Finding(line, column, message)
+            parent = _label(doc.headings[heading.parent].unit) if heading.parent is not None else "文書"  # type: ignore[arg-type]
+            message = expected_found(f"{parent} の最初の{unit.unit}は", _label(unit, 1), _label(unit))
+            yield "start", Finding(where, message)
         elif previous is not None and unit.value != previous + 1:
             message = expected_found(f"{_label(unit, previous)} の次は", _label(unit, previous + 1), _label(unit))
-            yield "next", Finding(line, column, message)
+            yield "next", Finding(where, message)
 
 
 def parent(doc: Doc) -> Iterator[Finding]:
@@ -69,8 +69,8 @@ def parent(doc: Doc) -> Iterator[Finding]:
         above = doc.headings[heading.parent].unit if heading.parent is not None else None
         if above is None or above.unit != wanted:
             found = f"{_label(above)} の直下" if above else "上位の見出しなし"
-            line, column = _at(doc, heading)
-            yield Finding(line, column, expected_found(f"{_label(unit)} は", f"{wanted} の中", found))
+            where = _at(doc, heading)
+            yield Finding(where, expected_found(f"{_label(unit)} は", f"{wanted} の中", found))
 
 
 def expected_levels(doc: Doc) -> dict[str, int]:
@@ -93,9 +93,9 @@ def level(doc: Doc) -> Iterator[Finding]:
     for heading in _numbered(doc):
         want = expected[heading.unit.unit]  # type: ignore[union-attr]
         if heading.level != want:
-            line, _column = _at(doc, heading)
+            where = _at(doc, heading)
             subject = f"{_label(heading.unit)} の見出しレベルは"  # type: ignore[arg-type]
-            yield Finding(line, 1, expected_found(subject, MARKS.get(want, "#" * want), "#" * heading.level))
+            yield Finding(where.at_column(1), expected_found(subject, MARKS.get(want, "#" * want), "#" * heading.level))
 
 
 def skip(doc: Doc) -> Iterator[Finding]:
@@ -103,9 +103,9 @@ def skip(doc: Doc) -> Iterator[Finding]:
     previous = 0
     for heading in doc.headings:
         if previous and heading.level > previous + 1:
-            line, _column = doc.at(heading.index, 0)
+            where = doc.at(heading.index, 0)
             message = expected_found(f"{'#' * previous} の次の見出しは", f"{'#' * (previous + 1)} まで", "#" * heading.level)
-            yield Finding(line, 1, message)
+            yield Finding(where.at_column(1), message)
         previous = heading.level
 
 
@@ -113,7 +113,7 @@ def _labels(doc: Doc) -> Iterator[tuple[int, int, UnitNumber]]:
     """Every number written as a heading or a list item: (line index, column of 第, unit)."""
     for heading in _numbered(doc):
         yield heading.index, heading.start, heading.unit  # type: ignore[misc]
-    for item in doc.items:
+    for item in (item for listed in doc.lists for item in listed.items):
         unit = numbered(item.text)
         if unit:
             yield item.index, item.start, unit
@@ -132,10 +132,8 @@ def width(doc: Doc) -> Iterator[Finding]:
     usual = "arabic" if forms["arabic"] >= forms["fullwidth"] else "fullwidth"
     for index, column, unit in labels:
         if unit.form != usual:
-            line, col = doc.at(index, column, _written(unit))
-            yield Finding(
-                line, col, expected_found("番号の数字は", f"{FORM_NAMES[usual]}（{_as(unit, usual)}）", f"{FORM_NAMES[unit.form]}（{_written(unit)}）")
-            )
+            where = doc.at(index, column, _written(unit))
+            yield Finding(where, expected_found("番号の数字は", f"{FORM_NAMES[usual]}（{_as(unit, usual)}）", f"{FORM_NAMES[unit.form]}（{_written(unit)}）"))
 
 
 def kanji(doc: Doc) -> Iterator[Finding]:
@@ -146,8 +144,8 @@ def kanji(doc: Doc) -> Iterator[Finding]:
     usual = Counter(u.form for _i, _c, u in labels if u.form != "kanji").most_common(1)[0][0]
     for index, column, unit in labels:
         if unit.form == "kanji":
-            line, col = doc.at(index, column, _written(unit))
-            yield Finding(line, col, expected_found("番号は", f"算用数字（{_as(unit, usual)}）", f"漢数字（{_written(unit)}）"))
+            where = doc.at(index, column, _written(unit))
+            yield Finding(where, expected_found("番号は", f"算用数字（{_as(unit, usual)}）", f"漢数字（{_written(unit)}）"))
 
 
 def _as(unit: UnitNumber, form: str) -> str:
@@ -166,8 +164,8 @@ def separator(doc: Doc) -> Iterator[Finding]:
     usual = min(counts.items(), key=lambda kv: (-kv[1], kv[0] != " "))[0]
     for index, column, unit in labels:
         if unit.separator != usual:
-            line, col = doc.at(index, column, _written(unit))
-            yield Finding(line, col, expected_found(f"{_written(unit)} の番号と題名の区切りは", _name(usual), _name(unit.separator)))
+            where = doc.at(index, column, _written(unit))
+            yield Finding(where, expected_found(f"{_written(unit)} の番号と題名の区切りは", _name(usual), _name(unit.separator)))
 
 
 def _name(separator: str) -> str:

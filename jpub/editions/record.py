@@ -21,6 +21,8 @@ class Edition:
     fonts: Callable[[Settings], tuple[str, ...]]  # the families the settings allow in the built file
     nested_outline: bool  # headings read back as an outline (bookmarks): a level is the nesting depth
     toc_below_chapter: int  # how far below 章 its contents reach when publish.toc-depth is not set
+    # (Publication, the rendering's AST) → the AST with the text the edition adds (the PDF's link URLs); verify expects it
+    adds_text: Callable[[Publication, dict[str, Any]], dict[str, Any]] = lambda pub, tree: tree
 
 
 def lazy(module: str, name: str) -> Callable[..., Any]:

@@ -1,8 +1,9 @@
 """Reading the built editions back and confirming each agrees with its own rendering of the source.
 
 For every edition: the headings (text, level, order), every paragraph, list item and table cell (compared
-with all whitespace removed, NFKC), the notes' text, and the contents (PDF 目次 pages, the DOCX TOC field's
-cached entries, the HTML <nav> links). Differences are diagnostics naming the edition's file; any error exits 1.
+with all whitespace removed, NFKC), the notes' text, the contents (PDF 目次 pages, the DOCX TOC field's
+cached entries, the HTML <nav> links), and the numbered figures and tables: captions with their numbers, the
+references' text and targets (and pages, in print), the 図表目次. Differences are diagnostics naming the edition's file; any error exits 1.
 
 A text that calls a note is compared as its pieces before and after each call, in order: the editions put
 the call's number into the text (the PDF, the HTML) or not (Word), and the number is not the source's.
@@ -25,6 +26,7 @@ from jpub.diagnostics import Diagnostic
 from jpub.editions import EDITIONS, FORMATS
 from jpub.verify.compare import Report, compare_lists, compare_texts
 from jpub.verify.expectations import Expected, expected
+from jpub.verify.reader import MissingTool
 
 UNREADABLE = (
     OSError,
@@ -53,8 +55,11 @@ def verify_edition(fmt: str, path: Path, want: Expected, src_display: str, *, ma
             if want.notes:
                 compare_texts(report, want.notes, reader.notes(path), "注の本文")
             reader.toc(report, path, want)
+            reader.figures(report, path, want)
         if extra:
             report.found.extend(reader.extra(path, want))
+    except MissingTool as exc:
+        report.error(exc.rule, exc.message)
     except UNREADABLE as exc:
         report.error("verify-output", f"読み込めません（{type(exc).__name__}: {exc}）")
     return report.found
@@ -78,11 +83,12 @@ def verify(source: Path, out: Path, formats: Sequence[str] = FORMATS) -> list[Di
     return [d for fmt in formats for d in by_format.get(fmt, [])]
 
 
-def run(source: Path, out: Path) -> int:
+def run(source: Path, out: Path, quiet: bool = False) -> int:
     found = verify(source, out)
-    sys.stdout.write(diagnostics.as_text(found))
+    sys.stdout.write(diagnostics.as_text([d for d in found if d.severity == "error"] if quiet else found))
     if diagnostics.has_errors(found):
         print(f"verify: {len(found)} 件の食い違いがあります", file=sys.stderr)
         return 1
-    print(f"verify: {', '.join(str(pipeline.output_path(source, out, f)) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
+    if not quiet:
+        print(f"verify: {', '.join(str(pipeline.output_path(source, out, f)) for f in FORMATS)} は原稿と一致しています", file=sys.stderr)
     return 0

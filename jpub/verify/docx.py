@@ -163,4 +163,6 @@ def compare_toc(report: Report, path: Path, want: Expected) -> None:
 
 
 def reader() -> EditionReader:
-    return EditionReader(headings=docx_headings, text=docx_body_text, toc=compare_toc, notes=docx_notes_text)
+    from jpub.verify.docx_figures import compare_figures
+
+    return EditionReader(headings=docx_headings, text=docx_body_text, toc=compare_toc, notes=docx_notes_text, figures=compare_figures)

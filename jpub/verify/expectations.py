@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jpub.editions import EDITIONS
+from jpub.crossref import Target
+from jpub.crossref.references import XREF_CLASS
+from jpub.editions import EDITIONS, figure_list
+from jpub.editions.figure_list import FigureList
 from jpub.editions.fragments import toc_depth
 from jpub.pandoc_ast import Block, Heading, plain_text, rebuild, walk_blocks
 from jpub.publication import Document, Publication
@@ -25,6 +28,10 @@ class Expected:
     toc_depth: int
     document: Document
     fonts: tuple[str, ...]  # the font families the settings name for this edition
+    figures: tuple[Target, ...] = ()  # the numbered figures and tables, whose captions show their numbers
+    references: tuple[tuple[str, str], ...] = ()  # (text, target id) of every reference, in document order
+    figure_lists: tuple[FigureList, ...] = ()  # the 図表目次's lists, when the edition sets one
+    reference_pages: bool = False  # the print edition follows each reference with its target's page
 
 
 _TEXT_BLOCKS = ("Para", "Plain")
@@ -46,9 +53,29 @@ def nested(headings: tuple[Heading, ...], depth: int = 99) -> list[tuple[int, He
 _CALL = "\x00"  # stands for a note call while a text is flattened, then splits it
 
 
-def _without_notes(node: Any) -> Any:
-    """A copy of an AST part with every Note replaced by the call mark."""
-    return rebuild(node, lambda element: {"t": "Str", "c": _CALL} if element.get("t") == "Note" else None)
+def _without_notes(node: Any, pages: bool = False) -> Any:
+    """A copy of an AST part with every Note replaced by the call mark; with ``pages``, a call mark also after every
+    reference, where the print edition adds its target's page (図1-2（p.5）)."""
+
+    def replace(element: dict[str, Any]) -> Any:
+        if element.get("t") == "Note":
+            return {"t": "Str", "c": _CALL}
+        if pages and element.get("t") == "Link" and XREF_CLASS in element["c"][0][1]:
+            return {"t": "Span", "c": [["", [], []], [*element["c"][1], {"t": "Str", "c": _CALL}]]}
+        return None
+
+    return rebuild(node, replace)
+
+
+def references(node: Any) -> list[tuple[str, str]]:
+    """(text, target id) of every reference link, in document order."""
+    if isinstance(node, list):
+        return [found for item in node for found in references(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("t") == "Link" and XREF_CLASS in node["c"][0][1]:
+        return [(plain_text(node["c"][1]), node["c"][2][0][1:])]
+    return [found for value in node.values() for found in references(value)]
 
 
 def _notes(node: Any) -> list[list[Block]]:
@@ -62,8 +89,9 @@ def _notes(node: Any) -> list[list[Block]]:
     return [note for value in node.values() for note in _notes(value)]
 
 
-def block_texts(blocks: list[Block]) -> list[str]:
-    """The text of every paragraph, list item, table cell and line, each cut at the notes it calls."""
+def block_texts(blocks: list[Block], pages: bool = False) -> list[str]:
+    """The text of every paragraph, list item, table cell and line, each cut at the notes it calls (and with
+    ``pages`` after every reference)."""
     texts: list[str] = []
     for block in walk_blocks(blocks):
         if block["t"] in _TEXT_BLOCKS:
@@ -73,14 +101,15 @@ def block_texts(blocks: list[Block]) -> list[str]:
         else:
             continue
         for line in lines:
-            texts.extend(plain_text(_without_notes(line)).split(_CALL))
+            texts.extend(plain_text(_without_notes(line, pages)).split(_CALL))
     return texts
 
 
 def expected(pub: Publication, fmt: str) -> Expected:
     document = pub.documents[fmt]
-    tree = document.ast()
-    texts = block_texts(tree["blocks"])
+    tree = EDITIONS[fmt].adds_text(pub, document.ast())
+    pages = fmt == "pdf" and pub.settings.pdf_reference_page
+    texts = block_texts(tree["blocks"], pages)
     notes = [text for note in _notes(tree["blocks"]) for text in block_texts(note)]
     depth = toc_depth(pub.settings.toc_depth, document.headings, fmt)
     toc = nested(document.headings, depth)
@@ -98,4 +127,8 @@ def expected(pub: Publication, fmt: str) -> Expected:
         toc_depth=depth,
         document=document,
         fonts=EDITIONS[fmt].fonts(pub.settings),
+        figures=tuple(target for target in document.figures if target.number),
+        references=tuple(references(tree["blocks"])),
+        figure_lists=figure_list.wanted(pub, fmt),
+        reference_pages=pages,
     )

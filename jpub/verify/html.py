@@ -75,7 +75,7 @@ def html_tocs(path: Path) -> list[list[TocLink]] | None:
     nav = html_toc_nav(html_tree(path))
     if nav is None:
         return None
-    lists = [node for node in nav.iter("ul", "ol") if not any(a.tag in ("ul", "ol") for a in _ancestors_below(node, nav))]
+    lists = [node for node in nav.iter("ul", "ol") if not any(a.tag in ("ul", "ol") or _is_figure_list(a) for a in _ancestors_below(node, nav))]
     found = []
     for outer in lists:
         links = []
@@ -84,6 +84,11 @@ def html_tocs(path: Path) -> list[list[TocLink]] | None:
             links.append(TocLink(depth, anchor.text_content().strip(), anchor.get("href", "")))
         found.append(links)
     return found
+
+
+def _is_figure_list(element) -> bool:
+    """The 図表目次 beside the 目次 in the contents <nav> (verify reads it with the captions)."""
+    return "lof" in (element.get("class") or "").split()
 
 
 def _ancestors_below(node, top) -> list:
@@ -124,4 +129,6 @@ def compare_toc(report: Report, path: Path, want: Expected) -> None:
 
 
 def reader() -> EditionReader:
-    return EditionReader(headings=html_headings, text=html_body_text, toc=compare_toc, notes=html_notes_text)
+    from jpub.verify.html_figures import compare_figures
+
+    return EditionReader(headings=html_headings, text=html_body_text, toc=compare_toc, notes=html_notes_text, figures=compare_figures)

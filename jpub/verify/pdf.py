@@ -1,5 +1,5 @@
-"""Reading the print edition back. Its text comes from one extractor, poppler's ``pdftotext -bbox-layout``
-(lines with their words and positions, read once per file version); its bookmarks, fonts and destinations
+"""Reading the print edition back. Its text comes from one extractor, poppler's ``pdftotext -raw -bbox``
+(words with their positions in the order the pages draw them, gathered into lines, read once per file version); its bookmarks, fonts and destinations
 from pypdf, which reads the PDF's structure.
 
 The body text leaves out the page furniture — running heads and folios — by position: they stand in the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +19,16 @@ from lxml import etree
 from pypdf import PdfReader
 
 from jpub.diagnostics import Diagnostic
-from jpub.editions.pdf.layout import GRID, MM_PER_PT
+from jpub.editions.pdf.layout import GRID, LANDSCAPE_GRID, MM_PER_PT
 from jpub.verify.compare import Report, short
-from jpub.verify.reader import EditionReader
+from jpub.verify.reader import EditionReader, MissingTool
 from jpub.verify.text import ReadHeading, normalise
 
 if TYPE_CHECKING:
     from jpub.verify.expectations import Expected
 
 TOC_TITLE = "目次"
+FIGURE_LIST_TITLE = "図表目次"  # jpub.editions.figure_list.TITLE: the 目次 ends where it starts
 _XHTML = {"x": "http://www.w3.org/1999/xhtml"}
 
 
@@ -44,30 +46,63 @@ class Line:
         return "".join(self.words)
 
 
-def _is_furniture(top: float, bottom: float, page_height: float) -> bool:
+def _is_furniture(top: float, bottom: float, page_width: float, page_height: float) -> bool:
     """Above the text block (the running head's rule stands ``head_gap_mm`` above its first line) or below
-    it. A page with bleed is larger than the trim by the same amount on each side."""
-    trim = GRID.page_height_mm / MM_PER_PT
+    it, on a portrait page or a landscape one (a ::: landscape block's). A page with bleed is larger than the
+    trim by the same amount on each side."""
+    grid = LANDSCAPE_GRID if page_width > page_height else GRID
+    trim = grid.page_height_mm / MM_PER_PT
     offset = max(page_height - trim, 0.0) / 2
-    head = offset + (GRID.top_margin_mm - GRID.head_gap_mm / 2) / MM_PER_PT
-    foot = offset + trim - GRID.bottom_margin_mm / MM_PER_PT
+    head = offset + (grid.top_margin_mm - grid.head_gap_mm / 2) / MM_PER_PT
+    foot = offset + trim - grid.bottom_margin_mm / MM_PER_PT
     middle = (top + bottom) / 2
     return middle < head or middle > foot
 
 
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+def _same_line(line: list[_Word], word: _Word) -> bool:
+    """A word continues the line drawn before it when it shares most of its height with it (a raised note
+    call shares all of its own). Not by direction: leaders are drawn from right to left."""
+    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+    overlap = min(bottom, word.bottom) - max(top, word.top)
+    return overlap > 0.5 * min(bottom - top, word.bottom - word.top)
+
+
+NO_PDFTOTEXT = "pdftotext（poppler-utils）がないため PDF の本文・禁則を読み返せません（apt-get install poppler-utils）"
+
+
 @functools.lru_cache(maxsize=4)
 def _lines(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[Line, ...], int]:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox-layout", path, "-"], capture_output=True, check=True)
+    if shutil.which("pdftotext") is None:
+        raise MissingTool("pdf-tools", NO_PDFTOTEXT)
+    """The lines of every page in the order the page draws them (``pdftotext -raw``): a table's cells one
+    after another, each with its lines, as the source has them; a reading by position would interleave the
+    lines of cells side by side."""
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-raw", "-bbox", path, "-"], capture_output=True, check=True)
     root = etree.fromstring(result.stdout, etree.XMLParser(recover=True, huge_tree=True))
     found: list[Line] = []
     pages = 0
     for page_no, page in enumerate(root.iterfind(".//x:page", _XHTML), start=1):
         pages = page_no
-        height = float(page.get("height", "0"))
-        for number, line in enumerate(page.iterfind(".//x:line", _XHTML), start=1):
-            words = tuple(w.text or "" for w in line.iterfind("x:word", _XHTML))
-            top, bottom = float(line.get("yMin", "0")), float(line.get("yMax", "0"))
-            found.append(Line(page_no, number, words, top, bottom, _is_furniture(top, bottom, height)))
+        width, height = float(page.get("width", "0")), float(page.get("height", "0"))
+        grouped: list[list[_Word]] = []
+        for node in page.iterfind("x:word", _XHTML):
+            word = _Word(node.text or "", *(float(node.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")))
+            if grouped and _same_line(grouped[-1], word):
+                grouped[-1].append(word)
+            else:
+                grouped.append([word])
+        for number, words in enumerate(grouped, start=1):
+            top, bottom = min(w.top for w in words), max(w.bottom for w in words)
+            found.append(Line(page_no, number, tuple(w.text for w in words), top, bottom, _is_furniture(top, bottom, width, height)))
     return tuple(found), pages
 
 
@@ -129,16 +164,22 @@ def pdf_outline(path: Path) -> list[ReadHeading]:
     return found
 
 
+def body_start_page(path: Path) -> int:
+    """The page (1-based) of the first bookmark: where the front (cover, 目次, 図表目次) ends."""
+    reader = open_pdf(path)
+    first = next((item for item in reader.outline if not isinstance(item, list)), None)
+    return reader.get_destination_page_number(first) + 1 if first is not None else 1
+
+
 def toc_text(path: Path) -> str | None:
-    """The text of the 目次 pages: from the page that starts with 目次 to the page before the first bookmark."""
+    """The text of the 目次 pages: from the page that starts with 目次 to the 図表目次 or the first bookmark's page."""
     texts = page_texts(path)
     start = next((i for i, t in enumerate(texts) if normalise(t).startswith(TOC_TITLE)), None)
     if start is None:
         return None
-    reader = open_pdf(path)
-    first = next((item for item in reader.outline if not isinstance(item, list)), None)
-    end = reader.get_destination_page_number(first) if first is not None else start + 1
-    return "\n".join(texts[start : max(end, start + 1)])
+    end = body_start_page(path) - 1 if open_pdf(path).outline else start + 1
+    figures = next((i for i, t in enumerate(texts) if i > start and normalise(t).startswith(FIGURE_LIST_TITLE)), end)
+    return "\n".join(texts[start : max(min(end, figures), start + 1)])
 
 
 _TOC_FURNITURE = re.compile(r"^[\s.\d・…‥·\-–—目次]*$")
@@ -177,4 +218,6 @@ def post_build(path: Path, want: Expected) -> list[Diagnostic]:
 
 
 def reader() -> EditionReader:
-    return EditionReader(headings=pdf_outline, text=body_text, toc=compare_toc, notes=pdf_text, extra=post_build)
+    from jpub.verify.pdf_figures import compare_figures
+
+    return EditionReader(headings=pdf_outline, text=body_text, toc=compare_toc, notes=pdf_text, extra=post_build, figures=compare_figures)

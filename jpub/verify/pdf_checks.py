@@ -80,8 +80,8 @@ def read_fonts(pdf: Path) -> dict[str, bool]:
 
 def _body_words(line: Line) -> tuple[str, ...]:
     words = line.words
-    if len(words) > 1 and words[0] in MARKERS:
-        return words[1:]  # a list marker, not text that wrapped onto this line
+    if words and words[0] in MARKERS:
+        return words[1:]  # a list marker (drawn on its own or before its text), not text that wrapped onto this line
     return words
 
 

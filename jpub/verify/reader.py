@@ -15,6 +15,18 @@ def _nothing(path: Path, want: Any) -> list[Diagnostic]:
     return []
 
 
+def _no_figures(report: Any, path: Path, want: Any) -> None:
+    return None
+
+
+class MissingTool(Exception):
+    """A program the reader needs is not installed: one error for the edition, not a skipped check."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule, self.message = rule, message
+
+
 @dataclass(frozen=True)
 class EditionReader:
     headings: Callable[[Path], list[ReadHeading]]
@@ -22,3 +34,4 @@ class EditionReader:
     toc: Callable[[Any, Path, Any], None]  # (Report, path, Expected): compares the contents into the report
     notes: Callable[[Path], str]  # where the notes' text is: the PDF's pages (at their foot), Word's footnotes
     extra: Callable[[Path, Any], list[Diagnostic]] = field(default=_nothing)  # the edition's own further checks
+    figures: Callable[[Any, Path, Any], None] = field(default=_no_figures)  # (Report, path, Expected): captions, references, 図表目次

@@ -15,7 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.coreprops import CoreProperties
 from lxml import etree
 
-from jpub.editions.docx import fonts, heading_breaks, layout, package, parts, sections
+from jpub.editions.docx import fonts, heading_breaks, layout, package, parts, pictures, running_heads
 from jpub.editions.docx.styles import DISPLAY_STYLES, Fonts, line_measures, restyle
 from jpub.editions.fragments import chapter_level
 from jpub.publication import Meta, Publication
@@ -51,7 +51,7 @@ def finish(raw: bytes, pub: Publication) -> bytes:
     parts.numbering(document.part.numbering_part.element, pub)
     starts = parts.document(document.element, pub)
     heading_breaks.break_headings(document.element.body, {k: v for k, v in line_measures().items() if k in DISPLAY_STYLES})
-    sections.apply(document, starts, pub, chapter)
+    running_heads.apply(document, starts, pub, chapter)
     set_core_properties(document.core_properties, pub.meta)
     drop_empty_parts(document)
     layout.fill(document, lambda current: packaged(current, pub), pub.source.display)
@@ -62,7 +62,7 @@ def packaged(document: docx.document.Document, pub: Publication) -> bytes:
     """The document as the file it will be written as."""
     out = io.BytesIO()
     document.save(out)
-    return package.rewrite(out.getvalue(), pub, {fonts.THEME: fonts.theme})
+    return package.rewrite(out.getvalue(), pub, {fonts.THEME: fonts.theme}, [pictures.svg_fallbacks])
 
 
 def drop_empty_parts(document: docx.document.Document) -> None:

@@ -10,8 +10,8 @@ import itertools
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
-from jpub.editions import fragments
-from jpub.editions.docx import heading_breaks
+from jpub.editions import figure_list, fragments
+from jpub.editions.docx import fields, heading_breaks
 from jpub.editions.docx.styles import data, line_measures
 from jpub.editions.fragments import TocEntry, toc_tree
 from jpub.pandoc_ast import Block
@@ -100,5 +100,26 @@ def toc(pub: Publication) -> list[Block]:
     return out
 
 
+def figure_lists(pub: Publication) -> list[Block]:
+    """図表目次: for each series a TOC field over its SEQ fields (TOC \\c "図表"), its result filled with
+    hyperlinked entries, so the list is there before Word refreshes the field."""
+    lists = figure_list.wanted(pub, "docx")
+    out = [raw(paragraph("TOCHeading", figure_list.TITLE))] if lists else []
+    for series in lists:
+        if len(lists) > 1:
+            out.append(raw(paragraph("FigureListHeading", series.label)))
+        instruction = f'TOC \\h \\z \\c "{series.label}"'
+        begin = (
+            '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        )
+        for i, target in enumerate(series.entries):
+            last = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(series.entries) - 1 else ""
+            link = fields.hyperlink(fields.bookmark_name(target.id), target.entry)
+            out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="TableofFigures"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
+    return out
+
+
 def front(pub: Publication, material: list[Block]) -> list[Block]:
-    return cover(pub, material) + toc(pub)
+    return cover(pub, material) + toc(pub) + figure_lists(pub)

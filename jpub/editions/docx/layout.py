@@ -29,7 +29,7 @@ MAX_LAYOUTS = 3
 
 @dataclass(frozen=True)
 class Layout:
-    pages: dict[str, int]  # bookmark name → printed page number
+    pages: dict[str, int]  # destination name (libreoffice.destination_name of a bookmark) → printed page number
     page_count: int
     numbers_beside_titles: bool  # no number went to a line of its own: real ones, narrower, cannot move a page
 
@@ -91,5 +91,5 @@ def fill(document: docx.document.Document, packaged: Callable[[docx.document.Doc
 
 
 def _number(layout: Layout, anchor: str) -> str | None:
-    page = layout.pages.get(anchor)
+    page = layout.pages.get(libreoffice.destination_name(anchor))
     return str(page) if page is not None else None

@@ -24,6 +24,13 @@ class LibreOfficeError(Exception):
     """soffice ran but gave no PDF."""
 
 
+def destination_name(bookmark: str) -> str:
+    """The name LibreOffice gives a bookmark's destination in its PDF: ASCII letters, digits and hyphens as
+    they are, every other byte of the UTF-8 as two hex digits (``_Ref123`` → ``5FRef123``, ``fig:a`` →
+    ``fig3Aa``)."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch == "-") else ch.encode("utf-8").hex().upper() for ch in bookmark)
+
+
 def executable() -> str | None:
     return shutil.which("soffice")
 

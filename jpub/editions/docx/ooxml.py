@@ -96,6 +96,11 @@ def set_border(ppr: etree._Element, side: str, width_pt: float, color: str, spac
     insert_ordered(borders, line, _BORDER_SIDES)
 
 
+def set_shading(ppr: etree._Element, fill: str) -> None:
+    """A paragraph's ground colour."""
+    insert_ordered(ppr, el("shd", {"val": "clear", "color": "auto", "fill": fill}), PPR)
+
+
 def set_outline_level(ppr: Any, level: int) -> None:
     """The outline level that puts a style in the navigation pane and in TOC \\o fields (9 = body text)."""
     ppr.get_or_add_outlineLvl().set(qn("w:val"), str(level))

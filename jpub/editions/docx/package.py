@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -18,6 +18,7 @@ from jpub.editions.docx import fonts
 from jpub.publication import Publication
 
 Transform = Callable[[etree._Element, Publication], None]
+PackageStep = Callable[[dict[str, bytes], Publication], None]  # may change and add parts
 FIRST = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels")
 
 
@@ -44,10 +45,13 @@ def order(names: list[str]) -> list[str]:
     return [n for n in FIRST if n in names] + sorted(n for n in names if n not in FIRST)
 
 
-def rewrite(raw: bytes, pub: Publication, parts: Mapping[str, Transform]) -> bytes:
-    """Apply the part transforms, replace the extended properties and write a reproducible zip."""
+def rewrite(raw: bytes, pub: Publication, parts: Mapping[str, Transform], steps: Sequence[PackageStep] = ()) -> bytes:
+    """Apply the package steps (which may add parts), then the part transforms; rebuild the font table, replace
+    the extended properties and write a reproducible zip."""
     with zipfile.ZipFile(io.BytesIO(raw)) as source:
         contents = {name: source.read(name) for name in source.namelist()}
+    for step in steps:
+        step(contents, pub)
     for name, transform in parts.items():
         if name in contents:
             root = etree.fromstring(contents[name])

@@ -8,9 +8,10 @@ from __future__ import annotations
 from docx.shared import Twips
 from lxml import etree
 
-from jpub.editions.docx import breaks, ooxml, table_notes
-from jpub.editions.docx.styles import chars, data, text_width_twips, w
-from jpub.editions.docx.tables import fit_grid
+from jpub.editions.docx import breaks, ooxml, sections, table_notes
+from jpub.editions.docx.fields import caption_descriptions
+from jpub.editions.docx.styles import chars, data, w
+from jpub.editions.docx.tables import fit_table
 from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
 
@@ -38,18 +39,23 @@ def _style_of(paragraph: etree._Element) -> str:
 
 
 def _toc_end(body: etree._Element) -> etree._Element | None:
-    """The paragraph where the TOC field ends."""
-    depth, started = 0, False
-    for paragraph in body.iter(w("p")):
+    """The paragraph where the front's last TOC field ends: the 目次's, or that of the 図表目次 after it."""
+    depth, in_toc, end = 0, False, None
+    for paragraph in body.iterchildren(w("p")):
+        was_in = in_toc
         for node in paragraph.iter(w("fldChar"), w("instrText")):
             if node.tag == w("instrText"):
-                started = started or (node.text or "").strip().startswith("TOC ")
+                in_toc = in_toc or (depth == 1 and (node.text or "").strip().startswith("TOC "))
                 continue
-            kind = node.get(w("fldCharType"))
-            depth += {"begin": 1, "end": -1}.get(kind, 0)
-            if started and depth == 0:
-                return paragraph
-    return None
+            depth += {"begin": 1, "end": -1}.get(node.get(w("fldCharType")), 0)
+            if in_toc and depth == 0:
+                in_toc, end = False, paragraph
+        if end is not None and end is not paragraph and not (was_in or in_toc) and _style_of(paragraph) not in _FRONT_HEADINGS:
+            return end
+    return end
+
+
+_FRONT_HEADINGS = ("TOCHeading", "FigureListHeading")  # the 図表目次's title and series titles, between TOC fields
 
 
 def _next_block(node: etree._Element) -> etree._Element | None:
@@ -89,12 +95,21 @@ def document(root: etree._Element, pub: Publication) -> list[etree._Element]:
             first = breaks.break_carrier()
             end.addnext(first)
         breaks.set_break(first, True)
+    sections.complete(body)
+    placed = list(sections.blocks_with_orientation(body))  # held, so each element keeps its proxy (and id)
+    landscape = {id(block): turned for block, turned in placed}
+    caption_descriptions(body)
     for table in list(body.iter(w("tbl"))):
-        fit_grid(table, text_width_twips())
+        top = next((a for a in [table, *table.iterancestors()] if a.getparent() is body), table)
+        fit_table(table, sections.text_width_twips(landscape.get(id(top), False)))
         for row in table.iter(w("tr")):
-            if row.find(f"{w('trPr')}/{w('tblHeader')}") is not None:
-                for style in row.iter(w("pStyle")):
+            header = row.find(f"{w('trPr')}/{w('tblHeader')}") is not None
+            for style in row.iter(w("pStyle")):
+                if header:
                     style.set(w("val"), "TableHeading")  # a paragraph style's font would beat the table style's
+                elif style.get(w("val")) in ("Compact", "BodyText", "FirstParagraph"):
+                    style.set(w("val"), "TableText")  # left-aligned: a justified cell spreads 「台 風 第 10 号」
+    sections.keep_with_notes(body)
     table_notes.space_tables(body)
     for label in list_labels(body):
         breaks.paragraph_format(label).first_line_indent = Twips(0)

@@ -7,6 +7,8 @@ of them into the edition.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -49,11 +51,12 @@ def _page_setup(document: docx.document.Document, pub: Publication) -> None:
         header.add_run(pub.meta.title)
 
 
-def build(pub: Publication) -> bytes:
-    """The reference document for this publication (its header carries the title)."""
+def build(pub: Publication, extra: Sequence[Mapping[str, Any]] = ()) -> bytes:
+    """The reference document for this publication (its header carries the title); ``extra`` styles (the colour
+    styles this document uses) are defined beside those of styles.yaml."""
     fonts = Fonts.of(pub.settings)
     document = docx.Document(io.BytesIO(pandoc.run(["--print-default-data-file", "reference.docx"], b"")))
-    restyle(document.styles, fonts, chapter_level(pub.documents["docx"].headings), pub.settings.page_flow)
+    restyle(document.styles, fonts, chapter_level(pub.documents["docx"].headings), pub.settings.page_flow, extra)
     _page_setup(document, pub)
     out = io.BytesIO()
     document.save(out)

@@ -16,7 +16,7 @@ import docx.document
 from docx.section import Section, _Header
 from lxml import etree
 
-from jpub.editions.docx import breaks, sections
+from jpub.editions.docx import breaks, libreoffice, running_heads
 from jpub.editions.docx.ooxml import w
 
 _STYLEREF = re.compile(r"^\s*STYLEREF\s+(\d)\s*$")
@@ -45,7 +45,7 @@ def placed_headings(document: docx.document.Document, pages: dict[str, int]) -> 
     out = []
     for paragraph in document.element.body.iterchildren(w("p")):
         level = breaks.heading_level(paragraph)
-        found = [pages[name] for name in bookmarks(paragraph) if name in pages]
+        found = [pages[name] for name in map(libreoffice.destination_name, bookmarks(paragraph)) if name in pages]
         if level is not None and found:
             out.append(Placed(level, found[0], paragraph))
     return out
@@ -92,10 +92,10 @@ def fill_heads(document: docx.document.Document, pages: dict[str, int], last_pag
             seen = {shown(headings, level, page) for page in range(start, following) if page % 2 == parity}
             if len(seen) != 1 or (heading := seen.pop()) is None:
                 continue
-            if sections.has_break(heading):  # Word's result would carry the heading's line break: the text instead
+            if running_heads.has_break(heading):  # Word's result would carry the heading's line break: the text instead
                 paragraph = header.paragraphs[0]
                 for run in paragraph._p.findall(w("r")):
                     paragraph._p.remove(run)
-                paragraph.add_run(sections.heading_text(heading))
+                paragraph.add_run(running_heads.heading_text(heading))
             else:
-                result.text = sections.heading_text(heading)
+                result.text = running_heads.heading_text(heading)

@@ -7,9 +7,12 @@ level, Japanese line breaking, borders, the table style's rules).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,7 +26,9 @@ from jpub import page_flow, page_templates
 from jpub.editions.docx import ooxml
 from jpub.editions.docx.ooxml import el as el
 from jpub.editions.docx.ooxml import w as w
+from jpub.errors import DocumentError
 from jpub.settings import Settings
+from jpub.source import display_path
 
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
@@ -31,10 +36,42 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "
 KIND = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER, "table": WD_STYLE_TYPE.TABLE}
 
 
-@functools.cache
+DEFINITIONS = "docx/styles.yaml"
+# The folder of the source being rendered: its templates/docx/styles.yaml, if it has one, replaces jpub's.
+_source_folder: contextvars.ContextVar[Path | None] = contextvars.ContextVar("docx_source_folder", default=None)
+
+
+@contextlib.contextmanager
+def definitions_for(source_folder: Path) -> Iterator[None]:
+    """Within this block ``data()`` reads the style definitions in force for a source in ``source_folder``."""
+    token = _source_folder.set(source_folder)
+    try:
+        yield
+    finally:
+        _source_folder.reset(token)
+
+
 def data() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(page_templates.read("docx/styles.yaml"))
-    return loaded
+    folder = _source_folder.get()
+    path = page_templates.path(DEFINITIONS, folder) if folder else page_templates.packaged() / DEFINITIONS
+    return _load(path, path.stat().st_mtime_ns)
+
+
+@functools.cache
+def _load(path: Path, _mtime: int) -> dict[str, Any]:
+    """A document's own styles.yaml replaces jpub's whole: it must hold every section of it."""
+    shown = display_path(path)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DocumentError.at(shown, mark.line + 1 if mark else 0, f"Word のスタイル定義の YAML が不正です: {exc}", "page-template") from None
+    sections: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+    missing = [key for key in ("defaults", "page", "bullets", "fonts", "styles", "table") if key not in sections]
+    if missing:
+        message = f"Word のスタイル定義に {', '.join(missing)} がありません（jpub の {DEFINITIONS} を写して直してください）"
+        raise DocumentError.at(shown, 0, message, "page-template")
+    return sections
 
 
 @dataclass(frozen=True)
@@ -131,6 +168,11 @@ def set_paragraph_format(style: ParagraphStyle, spec: Mapping[str, Any]) -> None
     for side in ("left", "bottom"):
         if f"border_{side}" in spec:  # a rule, its width in pt, in the style's border colour
             ooxml.set_border(ppr, side, spec[f"border_{side}"], spec.get("border_color", "000000"), spec.get("border_space", 2))
+    if "box" in spec:  # every paragraph of a box has the same border and shading: Word draws one box round them
+        box = data()["boxes"][spec["box"]]
+        for side in box["sides"]:
+            ooxml.set_border(ppr, side, box["border"], box["color"], box["space"])
+        ooxml.set_shading(ppr, box["fill"])
     # explicit in every style: LibreOffice 7.4 reads an implicit overflowPunct as "hang 、。 into the margin"
     ooxml.set_paragraph_flag(ppr, "overflowPunct", True)
     ooxml.set_paragraph_flag(ppr, "snapToGrid", False)  # Yu fonts would take two pitches of a line grid
@@ -146,13 +188,19 @@ def resolve(spec: Mapping[str, Any], chapter: int, flow: str) -> Mapping[str, An
     return spec
 
 
-def _fresh(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any]) -> CharacterStyle:
-    """The style with this id, emptied (the data defines it whole), or a new one."""
+def _ensure(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any]) -> BaseStyle:
+    """The style with this id, made (empty) if the part has none."""
     style = by_id.get(spec["id"])
     if style is None:
         style = styles.add_style(spec["name"], KIND[spec.get("type", "paragraph")])  # type: ignore[no-untyped-call]
         style.style_id = spec["id"]
         by_id[spec["id"]] = style
+    return style
+
+
+def _fresh(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any]) -> CharacterStyle:
+    """The style with this id, emptied (the data defines it whole), or a new one."""
+    style = _ensure(styles, by_id, spec)
     assert isinstance(style, CharacterStyle), spec["id"]  # paragraph, character and table styles
     for child in list(style.element):
         style.element.remove(child)
@@ -175,23 +223,31 @@ def define(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any],
     return style
 
 
-def table_style(styles: Styles, by_id: dict[str, BaseStyle], fonts: Fonts) -> None:
-    """The table style pandoc names on every table: ruled cells, a shaded header row in Gothic."""
+def table_style(styles: Styles, by_id: dict[str, BaseStyle], fonts: Fonts, compact: bool = False) -> None:
+    """The table style pandoc names on every table: ruled cells, a shaded header row in Gothic. ``compact``: the
+    same at the smaller size, for a table whose words would not fit (jpub/editions/docx/tables.py)."""
     spec = data()["table"]
-    style = _fresh(styles, by_id, {"id": "Table", "name": "Table", "type": "table"})
+    ids = {"id": "TableCompact", "name": spec["compact_name"]} if compact else {"id": "Table", "name": "Table"}
+    style = _fresh(styles, by_id, {**ids, "type": "table"})
     assert isinstance(style, ParagraphStyle)  # python-docx's table style has a paragraph and a run format
-    style.base_style = by_id.get("TableNormal")
+    if not compact:
+        style.element.set(w("default"), "1")  # the table style of every table pandoc writes
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after, fmt.alignment = Twips(0), Twips(0), WD_ALIGN_PARAGRAPH.LEFT
-    set_run_format(style, {"size": spec["size"]}, fonts)
-    padding = {side: round(spec["padding"][side] * TWIPS_PER_MM) for side in ("top", "left", "bottom", "right")}
+    set_run_format(style, {"size": spec["compact_size" if compact else "size"]}, fonts)
+    sizes = spec["compact_padding" if compact else "padding"]
+    padding = {side: round(sizes[side] * TWIPS_PER_MM) for side in ("top", "left", "bottom", "right")}
     header = spec["header"]
     ooxml.set_table_rules(style.element, spec["border"], spec["border_color"], padding)
     ooxml.set_first_row(style.element, fonts.role(header["font"]), header["bold"], header["fill"])
 
 
-def restyle(styles: Styles, fonts: Fonts, chapter: int, flow: str) -> None:
-    """Make a styles part Japanese and ours: docDefaults, every style's fonts, the styles from the data.
+COLOUR_STYLE_PREFIX = "TextColor"  # jpub/editions/docx/body.py: colour_style
+
+
+def restyle(styles: Styles, fonts: Fonts, chapter: int, flow: str, extra: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Make a styles part Japanese and ours: docDefaults, every style's fonts, the styles from the data and the
+    ``extra`` ones (the colour styles a document uses).
 
     ``chapter`` is the heading level of 章 in the document (1 without 部, 2 with); ``flow`` the page flow.
     """
@@ -201,12 +257,18 @@ def restyle(styles: Styles, fonts: Fonts, chapter: int, flow: str) -> None:
     by_id = {style.style_id: style for style in styles}
     sans = {spec["id"] for spec in data()["styles"] if spec.get("font") == "sans"}
     for style_id, style in by_id.items():
-        if isinstance(style, CharacterStyle):  # not a list style, which has no fonts
+        # not a list style, which has no fonts; nor a colour style (文字色 …), which changes the colour alone —
+        # with a face it would set a heading's words in 明朝
+        if isinstance(style, CharacterStyle) and not style_id.startswith(COLOUR_STYLE_PREFIX):
             face = fonts.sans if style_id in sans or style_id.removesuffix("Char") in sans else fonts.serif
             style.font.name = face
             rpr = style.element.get_or_add_rPr()
             ooxml.set_east_asian_font(rpr, face)
             ooxml.set_language(rpr)
-    for spec in data()["styles"]:
+    specs = [*data()["styles"], *extra]
+    for spec in specs:  # every style first: one may name a later one as its base or next
+        _ensure(styles, by_id, spec)
+    for spec in specs:
         define(styles, by_id, resolve(spec, chapter, flow), fonts)
     table_style(styles, by_id, fonts)
+    table_style(styles, by_id, fonts, compact=True)

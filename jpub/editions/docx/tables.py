@@ -1,95 +1,115 @@
-"""Table column widths for the Word edition, from the text in each column.
+"""Table column widths for the Word edition, from the text in each column (jpub/editions/columns.py).
 
-pandoc takes pipe-table widths from the dashes of the separator row (|----|---| is 57/43); Word then
-keeps those fixed ratios. Here they are recomputed from the cells' text, a full-width character
-counting as two half-width ones: short columns get what they need, long ones share the rest.
+pandoc takes pipe-table widths from the dashes of the separator row (|----|---| is 57/43), or gives every
+column the same width; Word then keeps those. Here each table's grid and cells get widths computed from the
+text of its cells — every column at least its widest word, the rest of the measure where wrapping costs most
+— for the measure of the page the table is on (a ::: landscape section is wider). A table whose words do not
+fit at the table style's size takes the compact table style (smaller type). Word has no way to keep a word
+whole, so it may still break inside one where a column is narrow; the widths make that rare.
 """
 
 from __future__ import annotations
 
-import unicodedata
-
 from lxml import etree
 
-from jpub.editions.docx.styles import data, el, w
-from jpub.pandoc_ast import Block, plain_text, table_rows, walk_blocks
+from jpub.editions import columns
+from jpub.editions.columns import Layout, Need, Sizes, estimated_width
+from jpub.editions.docx.styles import TWIPS_PER_MM, TWIPS_PER_PT, data, el, w
 
-MM_PER_PT = 25.4 / 72
-
-
-def display_width(text: str) -> int:
-    """Half-width units: ideographs, kana and full-width forms (and East Asian ambiguous marks) count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
+COMPACT_STYLE = "TableCompact"
 
 
-def cell_width(blocks: list[Block]) -> int:
-    """The widest line of a cell, in half-width units."""
-    lines = [0]
-    for block in walk_blocks(blocks):
-        if block["t"] in ("Para", "Plain"):
-            lines.extend(display_width(line) for line in plain_text(block["c"]).split("\n"))
-    return max(lines)
-
-
-def fit(desired: list[float], available: float) -> list[float]:
-    """Widths that fit ``available``: columns needing less than an equal share keep their need, the rest share."""
-    if sum(desired) <= available:
-        return list(desired)
-    fixed: dict[int, float] = {}
-    while True:
-        open_ = [i for i in range(len(desired)) if i not in fixed]
-        share = (available - sum(fixed.values())) / len(open_)
-        newly = {i: desired[i] for i in open_ if desired[i] <= share}
-        if not newly or len(newly) == len(open_):
-            break
-        fixed.update(newly)
-    rest = available - sum(fixed.values())
-    total_open = sum(desired[i] for i in open_)
-    return [fixed[i] if i in fixed else rest * desired[i] / total_open for i in range(len(desired))]
-
-
-def column_fractions(table: Block) -> list[float]:
-    """Each column's share of the text width; a table that needs less is widened in proportion."""
+def _sizes(size: str, padding: str) -> Sizes:
     spec = data()["table"]
-    page = data()["page"]
-    text_mm = page["width"] - page["margins"]["left"] - page["margins"]["right"]
-    unit_mm = spec["size"] * MM_PER_PT / 2
-    padding_mm = spec["padding"]["left"] + spec["padding"]["right"] + 1
-    columns = len(table["c"][2])
-    need = [0] * columns
-    for row in table_rows(table):
-        col = 0
-        for cell in row[1]:
-            span = cell[3]
-            if span == 1 and col < columns:
-                need[col] = max(need[col], cell_width(cell[4]))
-            col += span
-    widths = fit([n * unit_mm + padding_mm for n in need], text_mm)
-    return [round(width / sum(widths), 4) for width in widths]  # full measure, as in the print edition
+    side = (spec[padding]["left"] + spec[padding]["right"]) * TWIPS_PER_MM / TWIPS_PER_PT
+    return Sizes(body_pt=spec[size], floor_pt=spec[size], step_pt=1.0, padding_em=0.0, padding_pt=side)
 
 
-def fit_tables(blocks: list[Block]) -> None:
-    """Replace every table's column widths (in place) by ones computed from its text."""
-    for block in walk_blocks(blocks):
-        if block["t"] == "Table":
-            specs = block["c"][2]
-            for spec, fraction in zip(specs, column_fractions(block), strict=True):
-                spec[1] = {"t": "ColWidth", "c": fraction}
+def choices() -> tuple[Sizes, Sizes]:
+    """The table style's size and cell padding, then the compact style's (smaller type, narrower padding)."""
+    return _sizes("size", "padding"), _sizes("compact_size", "compact_padding")
 
 
-def fit_grid(table: etree._Element, text_twips: int) -> None:
-    """Scale pandoc's grid (drawn for a 5.5-inch measure) to the real text width and give every cell its width.
+def choose(found: list[Need], available_pt: float) -> tuple[Layout, bool]:
+    """(the layout, whether it is the compact style's): the table style's when its words fit, else the compact's."""
+    normal, compact = choices()
+    layout = columns.layout(found, available_pt, normal)
+    if layout.fits:
+        return layout, False
+    return columns.layout(found, available_pt, compact), True
 
-    LibreOffice lays fixed tables out by the grid, Word by the cell widths; both then agree with w:tblW.
-    """
-    width = table.find(f"{w('tblPr')}/{w('tblW')}")
-    share = int(width.get(w("w"))) / 5000 if width is not None and width.get(w("type")) == "pct" else 1.0
-    columns = table.findall(f"{w('tblGrid')}/{w('gridCol')}")
-    total = sum(int(col.get(w("w"))) for col in columns) or 1
-    widths = [round(int(col.get(w("w"))) * text_twips * share / total) for col in columns]
-    for col, value in zip(columns, widths, strict=True):
-        col.set(w("w"), str(value))
-    for row in list(table.iter(w("tr"))):
+
+def _lines(cell: etree._Element) -> list[str]:
+    """A cell's text, one entry per line (paragraphs and manual breaks)."""
+    lines: list[str] = []
+    for paragraph in cell.iter(w("p")):
+        parts = [""]
+        for node in paragraph.iter(w("t"), w("br")):
+            if node.tag == w("br"):
+                parts.append("")
+            else:
+                parts[-1] += node.text or ""
+        lines.extend(parts)
+    return lines or [""]
+
+
+def _placed(row: etree._Element) -> tuple[list[tuple[int, etree._Element]], int]:
+    """(first grid column, cell) of the row's cells that span one column, and the columns the row covers."""
+    placed, column = [], 0
+    for cell in row.findall(w("tc")):
+        span_el = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
+        span = int(span_el.get(w("val"))) if span_el is not None else 1
+        if span == 1:
+            placed.append((column, cell))
+        column += span
+    return placed, column
+
+
+def needs(table: etree._Element) -> list[Need]:
+    rows = [_placed(row) for row in table.findall(w("tr"))]
+    count = max([len(table.findall(f"{w('tblGrid')}/{w('gridCol')}"))] + [covered for _, covered in rows])
+    cells = [[(column, columns.need(_lines(cell), estimated_width)) for column, cell in placed] for placed, _ in rows]
+    return columns.column_needs(cells, count)
+
+
+def fit_table(table: etree._Element, text_twips: int) -> None:
+    """The table's grid and every cell get widths for ``text_twips``; a crowded table the compact style."""
+    found = needs(table)
+    if not found:
+        return
+    layout, compact = choose(found, text_twips / TWIPS_PER_PT)
+    widths = [round(width * TWIPS_PER_PT) for width in layout.widths_pt]
+    widths[-1] += text_twips - sum(widths)  # rounding: the columns together are exactly the measure
+    grid = table.find(w("tblGrid"))
+    for old in list(grid):
+        grid.remove(old)
+    grid.extend(el("gridCol", {"w": width}) for width in widths)
+    properties = table.find(w("tblPr"))
+    for tag in ("tblW", "tblLayout"):
+        for old in properties.findall(w(tag)):
+            properties.remove(old)
+    # schema order in tblPr: tblStyle … tblW, jc, …, tblLayout, tblCellMar, tblLook
+    style = properties.find(w("tblStyle"))
+    anchor = style if style is not None else None
+    width = el("tblW", {"w": text_twips, "type": "dxa"})
+    if anchor is not None:
+        anchor.addnext(width)
+    else:
+        properties.insert(0, width)
+    look = properties.find(w("tblLook"))
+    fixed = el("tblLayout", {"type": "fixed"})
+    if look is not None:
+        look.addprevious(fixed)
+    else:
+        properties.append(fixed)
+    if style is not None and compact:
+        style.set(w("val"), COMPACT_STYLE)
+    _cell_widths(table, widths)
+
+
+def _cell_widths(table: etree._Element, widths: list[int]) -> None:
+    """LibreOffice lays fixed tables out by the grid, Word by the cell widths: both get them."""
+    for row in table.findall(w("tr")):
         index = 0
         for cell in row.findall(w("tc")):
             tcpr = cell.find(w("tcPr"))

@@ -1,4 +1,5 @@
-"""What the web edition adds to the shared AST before pandoc writes it: permalinks and table semantics."""
+"""What the web edition adds to the shared AST before pandoc writes it: permalinks, table semantics and
+scroll regions, box landmarks, colours that keep their contrast in both schemes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import re
 from typing import Any
 
 from jpub import numbering
-from jpub.pandoc_ast import Block, plain_text, walk_blocks
+from jpub.blocks import BOX_KINDS, BOX_TITLE
+from jpub.colours import Colour, span_colour
+from jpub.pandoc_ast import Block, plain_text, rebuild, walk_blocks
 
 _NUMERIC = re.compile(r"^[\s0-9０-９.,．，%％+\-−―〜~]*$")
 
@@ -81,13 +84,15 @@ def table_semantics(table: Block, number: int, context: str) -> None:
                 if row[1]:
                     _add_attr(row[1][0], "scope", "row")
     if not caption[1]:
-        label = f"表{number}" + (f"（{context}）" if context else "")
+        label = f"表{number or ''}" + (f"（{context}）" if context else "")
         hidden = {"t": "Span", "c": [["", ["auto-caption"], []], [{"t": "Str", "c": label}]]}
         caption[1] = [{"t": "Plain", "c": [hidden]}]
 
 
-def add_table_semantics(blocks: list[Block]) -> None:
-    """Number the tables in document order; each caption names the last numbered heading before it."""
+def add_table_semantics(blocks: list[Block], numbered: bool = False) -> None:
+    """Number the tables in document order; each caption names the last numbered heading before it. When the
+    document numbers its tables itself (``numbered``), a caption made here says 表 without a number: 表2 could be
+    another table's real number."""
     context, number = "", 0
     for block in walk_blocks(blocks):
         if block["t"] == "Header":
@@ -96,10 +101,79 @@ def add_table_semantics(blocks: list[Block]) -> None:
                 context = text
         elif block["t"] == "Table":
             number += 1
-            table_semantics(block, number, context)
+            table_semantics(block, 0 if numbered else number, context)
 
 
-def for_web(blocks: list[Block]) -> list[Block]:
+def _caption_text(table: Block) -> str:
+    return " ".join(plain_text(b["c"]) for b in walk_blocks(table["c"][1][1]) if b["t"] in ("Plain", "Para")).strip()
+
+
+def with_scroll_regions(node: Any) -> Any:
+    """Every table in a region of its own that scrolls sideways when the table is wider than the page, never
+    the page itself. The region can take the keyboard's focus (to scroll it) and is named by the caption."""
+    if isinstance(node, list):
+        out: list[Any] = []
+        for item in node:
+            item = with_scroll_regions(item)
+            if isinstance(item, dict) and item.get("t") == "Table":
+                label = html.escape(_caption_text(item), quote=True)
+                out += [raw(f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'), item, raw("</div>")]
+            else:
+                out.append(item)
+        return out
+    if isinstance(node, dict):
+        return {key: with_scroll_regions(value) for key, value in node.items()}
+    return node
+
+
+def label_boxes(blocks: list[Block]) -> None:
+    """A ::: column or ::: note box is a note (ARIA) named by its title line, which gets an id (in place)."""
+    count = 0
+    for block in walk_blocks(blocks):
+        if block["t"] != "Div" or not set(block["c"][0][1]) & set(BOX_KINDS):
+            continue
+        count += 1
+        attr, content = block["c"]
+        attr[2] = [*attr[2], ["role", "note"]]
+        title = next((b for b in content if b["t"] == "Div" and BOX_TITLE in b["c"][0][1]), None)
+        if title is not None:
+            title["c"][0][0] = title["c"][0][0] or f"box{count}-title"
+            attr[2].append(["aria-labelledby", title["c"][0][0]])
+
+
+# The grounds text stands on in each scheme of templates/html/web.css (--bg, --panel, --accent-soft, the boxes):
+# an author's colour is made readable on the hardest of them.
+LIGHT_GROUNDS = ("#ffffff", "#f4f6f9", "#e8f0f9", "#fbf6ee")
+DARK_GROUNDS = ("#15171b", "#1e2228", "#1d2a3a", "#2a241b")
+CONTRAST = 4.6  # WCAG AA asks 4.5 for text; a little over, as checkers round
+
+
+def readable(colour: Colour, grounds: tuple[str, ...]) -> Colour:
+    for ground in grounds:
+        colour = colour.readable_on(Colour.parse(ground), CONTRAST)  # type: ignore[arg-type]
+    return colour
+
+
+def _coloured(node: dict[str, Any]) -> dict[str, Any] | None:
+    if node.get("t") != "Span":
+        return None
+    attr, inlines = node["c"]
+    colour = span_colour(attr)
+    if colour is None:
+        return None
+    light, dark = readable(colour, LIGHT_GROUNDS), readable(colour, DARK_GROUNDS)
+    style = f"--colour: #{light.hex.lower()}; --colour-dark: #{dark.hex.lower()}"
+    attributes = [[key, value] for key, value in attr[2] if key != "style"] + [["style", style]]
+    return {"t": "Span", "c": [[attr[0], [*attr[1], "colour"], attributes], with_colours(inlines)]}
+
+
+def with_colours(node: Any) -> Any:
+    """Colour spans as a colour for each scheme, each readable on that scheme's grounds (a copy)."""
+    return rebuild(node, _coloured)
+
+
+def for_web(blocks: list[Block], numbered_tables: bool = False) -> list[Block]:
     """The body as the web edition writes it (the shared AST is left as it was)."""
-    add_table_semantics(blocks)
-    return with_permalinks(blocks)
+    add_table_semantics(blocks, numbered_tables)
+    label_boxes(blocks)
+    return with_permalinks(with_scroll_regions(with_colours(blocks)))

@@ -10,4 +10,5 @@ EDITION = Edition(
     fonts=lambda settings: (settings.serif_font, settings.sans_font, settings.mono_font),
     nested_outline=True,
     toc_below_chapter=0,
+    adds_text=lazy("jpub.editions.pdf.links", "printed_text"),
 )

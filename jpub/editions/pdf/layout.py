@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MM_PER_PT = 25.4 / 72
 
@@ -61,8 +61,19 @@ class Grid:
         top = self.top_margin_mm - self.head_gap_mm - self.head_rule_pt * MM_PER_PT
         return f"{pt(top)} {side} {pt(self.bottom_margin_mm)} {side}"
 
+    @property
+    def landscape(self) -> bool:
+        return self.page_width_mm > self.page_height_mm
+
+    @property
+    def measure_pt(self) -> float:
+        return self.chars_per_line * self.font_pt
+
 
 GRID = Grid()
+# The landscape pages of ::: landscape blocks: A4 turned, 60 characters × 24 lines of the same type, the same
+# running head and folio. Its margins come from its grid as the portrait page's do.
+LANDSCAPE_GRID = replace(GRID, page_width_mm=GRID.page_height_mm, page_height_mm=GRID.page_width_mm, chars_per_line=60, lines_per_page=24)
 
 
 @dataclass(frozen=True)

@@ -123,12 +123,17 @@ def _mark_notes(body) -> None:
 def refine(document_html: str) -> str:
     """The print HTML with 和欧間 and 約物 spans added to the body's text and to each footnote, and notes marked."""
     root = lxml.html.document_fromstring(document_html)
+    refine_tree(root)
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def refine_tree(root) -> None:
+    """``refine`` on a parsed document, in place."""
     body = root.find("body")
     _mark_notes(body)
     footnotes = [element for element in body.iter("span") if _is_footnote(element)]
     for flow in (body, *footnotes):
         _refine_flow(flow)
-    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _refine_flow(root) -> None:

@@ -13,14 +13,19 @@ import lxml.html
 from weasyprint import CSS, HTML
 
 from jpub import page_templates
+from jpub.editions import figure_list
 from jpub.editions.fragments import chapter_level, html_fragments, toc_depth, toc_tree
 from jpub.editions.pdf import pydyf_patch
-from jpub.editions.pdf.layout import GRID, HEADINGS, heading_role
+from jpub.editions.pdf.layout import GRID, HEADINGS, LANDSCAPE_GRID, heading_role
+from jpub.editions.pdf.links import printed_text
 from jpub.editions.pdf.notes import as_footnotes
-from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine
+from jpub.editions.pdf.tables import SIZES, fit_tables
+from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine_tree
 from jpub.fetching import SourceTreeFetcher
+from jpub.images import Embedder, embed
 from jpub.pandoc_ast import Heading, plain_text, walk_blocks
 from jpub.publication import Document, Publication
+from jpub.svg import Faces
 
 pydyf_patch.install()
 
@@ -72,7 +77,11 @@ def print_document(pub: Publication) -> Document:
     them). Headings inside something narrower — the cover's box, a quotation, a list — always get them."""
     document = pub.documents["pdf"]
     chapter = chapter_level(document.headings)
-    tree = as_footnotes(document.ast())
+    tree = printed_text(pub, document.ast())
+    settings = pub.settings
+    faces = Faces.named(settings.sans_font, settings.serif_font, settings.mono_font)
+    tree["blocks"] = embed(tree["blocks"], Embedder(pub.source.path.parent, document.rendered, pub.source.display, faces))
+    tree = as_footnotes(tree)
     on_the_measure = {id(block) for block in tree["blocks"]}
     for block in walk_blocks(tree["blocks"]):
         if block["t"] == "Header":
@@ -88,19 +97,23 @@ def print_html(pub: Publication) -> str:
     fragments = html_fragments(document)
     headings = document.headings
     depth = toc_depth(pub.settings.toc_depth, headings, "pdf")
-    return refine(
-        page_templates.render(
-            "pdf/page.html.j2",
-            meta=pub.meta,
-            created=pub.meta.timestamp().isoformat(),
-            cover=fragments.cover,
-            cover_fit=cover_fit(fragments.cover),
-            body=fragments.body,
-            toc=toc_tree(headings, depth),
-            title_phrases=_display(pub.meta.title),
-            subtitle_phrases=_display(pub.meta.subtitle),
-        )
+    page = page_templates.render(
+        "pdf/page.html.j2",
+        pub.source.path.parent,
+        meta=pub.meta,
+        created=pub.meta.timestamp().isoformat(),
+        cover=fragments.cover,
+        cover_fit=cover_fit(fragments.cover),
+        body=fragments.body,
+        toc=toc_tree(headings, depth),
+        figure_lists=figure_list.wanted(pub, "pdf"),
+        title_phrases=_display(pub.meta.title),
+        subtitle_phrases=_display(pub.meta.subtitle),
     )
+    root = lxml.html.document_fromstring(page)
+    fit_tables(root, pub.settings)
+    refine_tree(root)
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _css_string(text: str) -> str:
@@ -126,8 +139,11 @@ def stylesheet(pub: Publication) -> str:
     chapter = chapter_level(headings)
     return page_templates.render(
         "pdf/print.css.j2",
+        pub.source.path.parent,
         settings=pub.settings,
         grid=GRID,
+        landscape=LANDSCAPE_GRID,
+        table_sizes=SIZES,
         headings=HEADINGS,
         chapter_level=chapter,
         part_levels=list(range(1, chapter)),
@@ -136,7 +152,7 @@ def stylesheet(pub: Publication) -> str:
 
 
 def render(pub: Publication) -> bytes:
-    fetcher = SourceTreeFetcher([pub.source.path.parent, page_templates.TEMPLATES])
+    fetcher = SourceTreeFetcher([pub.source.path.parent, page_templates.packaged()])
     html_text, css_text = print_html(pub), stylesheet(pub)
     html = HTML(string=html_text, base_url=str(pub.source.path), url_fetcher=fetcher)
     variant = None if pub.settings.pdf_variant == "none" else pub.settings.pdf_variant
