@@ -35,7 +35,7 @@ def numbering(root: etree._Element, pub: Publication) -> None:
 
 def _style_of(paragraph: etree._Element) -> str:
     found = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
-    return found.get(w("val")) if found is not None else ""
+    return (found.get(w("val")) or "") if found is not None else ""
 
 
 def _toc_end(body: etree._Element) -> etree._Element | None:
@@ -47,7 +47,7 @@ def _toc_end(body: etree._Element) -> etree._Element | None:
             if node.tag == w("instrText"):
                 in_toc = in_toc or (depth == 1 and (node.text or "").strip().startswith("TOC "))
                 continue
-            depth += {"begin": 1, "end": -1}.get(node.get(w("fldCharType")), 0)
+            depth += {"begin": 1, "end": -1}.get(node.get(w("fldCharType")) or "", 0)
             if in_toc and depth == 0:
                 in_toc, end = False, paragraph
         if end is not None and end is not paragraph and not (was_in or in_toc) and _style_of(paragraph) not in _FRONT_HEADINGS:
