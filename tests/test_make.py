@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jpub.verify import readers
+from jpub.verify import html as readers
 
 from .conftest import FIXTURES, ROOT
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from jpub import cli, page_templates
-from jpub.verify import readers
+from jpub.verify import html as readers
+from jpub.verify import pdf as vpdf
 
 from .conftest import ROOT
 from .test_docx_support import Package, build_docx
@@ -220,7 +221,7 @@ def test_from_the_wheel_a_new_project_builds_checks_and_verifies_with_its_makefi
     assert page.xpath("//main//figure/img[starts-with(@src, 'data:image/png')]")
     assert "窓口での相談" in page.xpath("string(//main//table)")
     assert "件数は各年度末の集計による。" in readers.html_text(project / "output" / "報告書.html")
-    assert [h.text for h in readers.pdf_outline(project / "output" / "報告書.pdf")][:1] == ["第1章 事業の概要"]
+    assert [h.text for h in vpdf.pdf_outline(project / "output" / "報告書.pdf")][:1] == ["第1章 事業の概要"]
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
