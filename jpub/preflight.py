@@ -7,8 +7,8 @@ import functools
 import shutil
 import subprocess
 
+from jpub import libreoffice
 from jpub.diagnostics import Diagnostic
-from jpub.editions.docx import libreoffice
 from jpub.errors import DocumentError
 from jpub.settings import Settings
 

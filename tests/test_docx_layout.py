@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from jpub import cli, pipeline, verify
-from jpub.editions.docx import heading_breaks, layout, libreoffice
+from jpub import cli, libreoffice, pipeline, verify
+from jpub.editions.docx import heading_breaks, layout
 
 from .conftest import DEFAULT_SOURCE, FIXTURES, need_client
 from .test_docx_support import Package, attr, bookmark_pages, build_docx, instructions, render_pdf, style_of, text_of, w

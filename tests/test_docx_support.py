@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from jpub import pipeline
-from jpub.editions.docx import libreoffice
+from jpub import libreoffice, pipeline
 from jpub.editions.docx import writer as docx_edition
 
 from .conftest import DEFAULT_SOURCE, FIXTURES

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import docx.document
 from pypdf import PdfReader
 
-from jpub.editions.docx import libreoffice, running_pages, toc_pages
+from jpub import libreoffice
+from jpub.editions.docx import running_pages, toc_pages
 from jpub.editions.docx.ooxml import w
 
 PLACEHOLDER = "000"

@@ -16,7 +16,8 @@ import docx.document
 from docx.section import Section, _Header
 from lxml import etree
 
-from jpub.editions.docx import breaks, libreoffice, running_heads
+from jpub import libreoffice
+from jpub.editions.docx import breaks, running_heads
 from jpub.editions.docx.ooxml import w
 
 _STYLEREF = re.compile(r"^\s*STYLEREF\s+(\d)\s*$")
