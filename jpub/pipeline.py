@@ -163,6 +163,8 @@ def check(pub: Publication, editions: Sequence[str] = ()) -> list[Diagnostic]:
         found += preflight.check_pdf(pub.settings, pub.source.display, source_template.front_key_line(pub.source, "publish"))
     if ("pdf" in editions or not editions) and "pdf" in pub.documents:  # characters the print fonts lack
         found += preflight.uncovered(pub.documents["pdf"].rendered, pub.settings, pub.source.display)
+    if "docx" in editions:
+        found += preflight.check_docx(pub.source.display, 0)
     return sort(found)
 
 

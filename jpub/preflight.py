@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import unicodedata
 
+from jpub import libreoffice
 from jpub.diagnostics import Diagnostic
 from jpub.errors import DocumentError
 from jpub.settings import Settings
@@ -72,6 +73,14 @@ def check_pdf(settings: Settings, path: str, line: int) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def check_docx(path: str, line: int) -> list[Diagnostic]:
+    """A warning when LibreOffice is missing: the Word edition's 目次 then keeps its titles without pages."""
+    if libreoffice.executable() is not None:
+        return []
+    message = "LibreOffice（soffice）がないため、Word 版の目次にページ番号を入れません（apt-get install libreoffice-writer-nogui）"
+    return [Diagnostic(path, line, 0, "warning", "docx-layout", message)]
 
 
 def import_weasyprint() -> None:

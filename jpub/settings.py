@@ -12,16 +12,12 @@ from typing import Any
 from jpub import item_numbers
 from jpub.crossref import scheme
 from jpub.errors import DocumentError
+from jpub.page_flow import DEFAULT_PAGE_FLOW, PAGE_FLOW_UNITS, PAGE_FLOWS, SHORTHANDS
 
 SEVERITIES = ("off", "warning", "error")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 COLUMN_NUMBERING = ("none", "document", "chapter")  # コラム / コラム1 / コラム2-1
 LINK_URLS = ("footnote", "after", "none")  # where the print edition prints a link's URL
-# Where a 部 and a 章 begin: on a new page, on the next right-hand page, or running on after what precedes.
-PAGE_FLOW_UNITS = ("part", "chapter")
-PAGE_FLOWS = ("new-page", "recto", "run-on")
-# A 概要 is dense: 部 open a page, 章 run on. A full 白書 sets chapter: new-page (or recto).
-DEFAULT_PAGE_FLOW = MappingProxyType({"part": "new-page", "chapter": "run-on"})
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class Settings:
     toc_depth: int = 0  # heading level the 目次 goes down to; 0 = the level of 章
     pdf_variant: str = "pdf/ua-1"
     crop_marks: bool = False  # crop marks and 3 mm bleed for the printer
-    docx_header: bool = True  # running header with the title in the Word edition
+    docx_header: bool = True  # running heads with the current 部 and 章 in the Word edition
     column_numbering: str = "none"  # how ::: column boxes are numbered (COLUMN_NUMBERING)
     pdf_link_urls: str = "footnote"  # paper cannot be clicked: a link's URL as a footnote, after its text, or not
     figure_number: str = ""  # numbering scheme of figures (図{chapter}-{n}); "" = numbers written by hand
@@ -97,8 +93,11 @@ def from_front_matter(front: Mapping[str, Any], path: str, line: int = 1, yaml_t
 
 
 def _page_flow(value: Any, path: str, line: int, yaml_text: str) -> Mapping[str, str]:
-    """``{part: …, chapter: …}`` over the defaults; an unknown unit or flow is an error at its own line."""
-    shape = f"page-flow は「{' | '.join(PAGE_FLOW_UNITS)}: {' | '.join(PAGE_FLOWS)}」の形です"
+    """``{part: …, chapter: …}`` over the defaults, or one word for both (jpub/page_flow.py); an unknown unit or
+    flow is an error at its own line."""
+    shape = f"page-flow は {', '.join(PAGE_FLOWS)} のいずれか、または「{' | '.join(PAGE_FLOW_UNITS)}: {' | '.join(PAGE_FLOWS)}」の形です"
+    if isinstance(value, str) and value in SHORTHANDS:
+        return SHORTHANDS[value]
     if not isinstance(value, dict):
         raise DocumentError.at(path, line, f"{shape}（{value!r}）", "settings")
     flow = dict(DEFAULT_PAGE_FLOW)

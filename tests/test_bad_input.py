@@ -226,10 +226,14 @@ MESSAGES = [
     (
         "title: T\npublish:\n  page-flow:\n    part: recto\n    chapter: new-pag\n",
         "本文\n",
-        ":6: error: page-flow の chapter は new-page, recto, run-on のいずれかです（'new-pag'）",
+        ":6: error: page-flow の chapter は run-on, new-page, recto のいずれかです（'new-pag'）",
     ),
     ("title: T\npublish:\n  page-flow:\n    chaptr: run-on\n", "本文\n", ":5: error: page-flow に不明なキー 'chaptr' があります（chapter のことですか？"),
-    ("title: T\npublish:\n  page-flow: run-on\n", "本文\n", ":4: error: page-flow は「part | chapter: new-page | recto | run-on」の形です"),
+    (
+        "title: T\npublish:\n  page-flow: 3\n",
+        "本文\n",
+        ":4: error: page-flow は run-on, new-page, recto のいずれか、または「part | chapter: run-on | new-page | recto」の形です",
+    ),
     ("title: T\nfiscal_year: 令和6年度\n", "本文\n{{ fiscal_yaer }}\n", ":6: error: 変数 fiscal_yaer が定義されていません（fiscal_year のことですか？）"),
     ("title: T\naddressee: 議長\n", "本文\n{{ addressee.name }}\n", ":6: error: 値（str）に name という項目はありません"),
     ("title: T\nitems: [a]\n", "{% for i in items %}\n- {{ i }}\n\n本文\n", ":5: error: {% for %} が閉じられていません（{% endfor %} が必要です）"),
@@ -278,6 +282,12 @@ def test_check_json_carries_reading_errors_too(tmp_path, capsys):
 def test_toc_depth_must_be_a_heading_level(tmp_path, capsys, depth):
     status, output = run(capsys, "check", "--source", str(source(tmp_path, f"---\ntitle: T\npublish:\n  toc-depth: {depth}\n---\n本文\n")))
     assert status == 1 and "toc-depth は 1 から 6 の整数" in output and "doc.md:4" in output
+
+
+@pytest.mark.parametrize("flow", ["chapter", "true", '"run on"'])
+def test_page_flow_must_be_one_of_its_values(tmp_path, capsys, flow):
+    status, output = run(capsys, "check", "--source", str(source(tmp_path, f"---\ntitle: T\npublish:\n  page-flow: {flow}\n---\n本文\n")))
+    assert status == 1 and "page-flow は run-on, new-page, recto のいずれか" in output and "doc.md:4" in output
 
 
 def test_include_outside_the_source_folder_says_so(tmp_path, capsys):

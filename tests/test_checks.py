@@ -88,6 +88,7 @@ def test_every_rule_has_a_failing_fixture_and_a_line_in_the_rules_table():
 
 OTHER_IDS = ("source-missing", "source-unreadable", "source-encoding", "source-empty", "settings", "template-security", "template-error")
 OTHER_IDS += ("image", "image-font", "raw-html", "pandoc", "font-missing", "harfbuzz-subset", "system-library", "child-process")
+OTHER_IDS += ("docx-layout",)
 _FAMILY_ID = re.compile(r"[\"\[]((?:source|template|limit|verify|pdf)-[a-z-]+)[\"\]]")
 
 

@@ -8,13 +8,12 @@ import hashlib
 import zipfile
 
 import pytest
-from lxml import etree
 
 from jpub import pipeline, publication
 from jpub.editions.docx.front import toc_instruction
 
 from .conftest import DEFAULT_SOURCE
-from .test_docx_support import CHAPTERS, NS, Package, attr, build_docx, style_of, text_of, variant, w
+from .test_docx_support import CHAPTERS, NS, Package, attr, build_docx, instructions, part_of, section_ends, style_of, text_of, variant, w
 
 pytest_plugins = ["tests.test_docx_support"]  # the seed_docx and chapters_docx fixtures
 
@@ -88,6 +87,36 @@ def test_font_table_names_fallbacks_for_the_japanese_faces(seed_docx):
     assert attr(fonts[SANS].find(w("family")), "val") == "swiss"
 
 
+def test_font_table_lists_only_the_faces_in_use(seed_docx, tmp_path):
+    names = [attr(f, "name") for f in seed_docx.xml("word/fontTable.xml").iter(w("font"))]
+    assert names == [SERIF, SANS]  # pandoc's Aptos, Times New Roman, Cambria… are gone
+    pkg = Package(build_docx(variant(tmp_path, CHAPTERS, '  docx-serif-font: "BIZ UD明朝 Medium"'), tmp_path))
+    fonts = {attr(f, "name"): f for f in pkg.xml("word/fontTable.xml").iter(w("font"))}
+    assert set(fonts) == {"BIZ UD明朝 Medium", SANS}
+    assert attr(fonts["BIZ UD明朝 Medium"].find(w("charset")), "val") == "80"
+
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def test_theme_fonts_are_the_configured_japanese_faces(seed_docx):
+    scheme = seed_docx.xml("word/theme/theme1.xml").find(f".//{A}fontScheme")
+    for group, face in (("majorFont", SANS), ("minorFont", SERIF)):
+        node = scheme.find(f"{A}{group}")
+        jpan = [f.get("typeface") for f in node.findall(f"{A}font") if f.get("script") == "Jpan"]
+        assert (node.find(f"{A}latin").get("typeface"), node.find(f"{A}ea").get("typeface"), jpan) == (face, face, [face])
+
+
+def test_no_empty_parts(seed_docx):
+    assert "word/comments.xml" not in seed_docx.names and "docProps/custom.xml" not in seed_docx.names
+    types = seed_docx.raw["[Content_Types].xml"].decode()
+    for name in seed_docx.names:
+        if name.endswith(".xml") and "[" not in name:
+            assert f'PartName="/{name}"' in types, name  # every part declared, none declared without a part
+    for part in ("word/comments.xml", "docProps/custom.xml"):
+        assert part not in types and part.split("/")[-1] not in seed_docx.raw["word/_rels/document.xml.rels"].decode() + seed_docx.raw["_rels/.rels"].decode()
+
+
 # --- line spacing and page --------------------------------------------------------------------------
 
 
@@ -98,6 +127,45 @@ def test_line_pitch_suits_japanese_without_a_line_grid(seed_docx):
     assert seed_docx.style_value("Normal", "w:pPr/w:snapToGrid", "val") == "0"
     grid = seed_docx.document.find(f"{w('body')}/{w('sectPr')}/{w('docGrid')}")
     assert attr(grid, "type") in (None, "default")
+
+
+def test_body_paragraphs_are_indented_one_character_and_list_items_are_not(seed_docx):
+    size = int(seed_docx.style_value("Normal", "w:rPr/w:sz", "val")) * 10  # twips per character of the body size
+    for style_id in ("BodyText", "FirstParagraph"):
+        assert int(seed_docx.style_value(style_id, "w:pPr/w:ind", "firstLine")) == size, style_id
+    assert int(seed_docx.style_value("Compact", "w:pPr/w:ind", "firstLine")) == 0
+
+
+def test_a_bold_label_over_a_list_is_flush_with_it(seed_docx):
+    label = next(p for p in seed_docx.paragraphs() if text_of(p) == "第1部の構成")
+    assert attr(label.find(f"{w('pPr')}/{w('ind')}"), "firstLine") == "0"
+
+
+def test_tables_have_room_around_them_and_their_notes_are_notes(seed_docx):
+    body = seed_docx.document.find(w("body"))
+    table = body.find(w("tbl"))
+    before, note = table.getprevious(), table.getnext()
+    assert int(attr(before.find(f"{w('pPr')}/{w('spacing')}"), "after")) >= 180  # at least 9 pt before the table
+    assert style_of(note) == "TableNote" and text_of(note).startswith("※")
+    assert int(seed_docx.style_value("TableNote", "w:pPr/w:spacing", "before")) > 0  # not glued under the table
+    assert int(attr(note.find(f"{w('pPr')}/{w('spacing')}"), "after")) >= 180  # the text goes on after a gap
+    assert int(seed_docx.style_value("TableNote", "w:pPr/w:ind", "hanging")) > 0  # wrapped lines after the ※
+
+
+def test_each_heading_level_looks_unlike_the_next(seed_docx):
+    def look(style_id: str) -> tuple:
+        return (
+            float(seed_docx.style_value(style_id, "w:rPr/w:sz", "val")) / 2,
+            seed_docx.style_flag(style_id, "w:rPr/w:b"),
+            int(seed_docx.style_value(style_id, "w:pPr/w:ind", "left") or 0),
+            tuple(sorted(b.tag for b in seed_docx.style(style_id).iterfind(f"{w('pPr')}/{w('pBdr')}/*"))),
+        )
+
+    looks = [look(s) for s in (*HEADING_STYLES, "Heading5")]
+    for upper, lower in zip(looks, looks[1:], strict=False):
+        assert lower[0] <= upper[0]
+        assert sum(a != b for a, b in zip(upper, lower, strict=True)) >= 2, (upper, lower)  # two of size, weight, indent, rule
+    assert looks[2][0] - looks[3][0] >= 1.5  # 節 is clearly larger than 項
 
 
 def test_punctuation_setting_is_explicit(seed_docx):
@@ -116,40 +184,43 @@ def test_no_style_snaps_to_the_grid(seed_docx, style_id):
 
 
 def test_page_is_a4_portrait_with_japanese_margins(seed_docx):
-    sect = seed_docx.document.find(f"{w('body')}/{w('sectPr')}")
-    size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
-    assert (attr(size, "w"), attr(size, "h"), attr(size, "orient")) == ("11906", "16838", None)
-    assert {k: attr(margins, k) for k in ("top", "bottom", "left", "right")} == {"top": "1701", "bottom": "1701", "left": "1417", "right": "1417"}
-    assert sect.find(w("titlePg")) is not None  # no header or page number on the cover
+    for sect in section_ends(seed_docx):
+        size, margins = sect.find(w("pgSz")), sect.find(w("pgMar"))
+        assert (attr(size, "w"), attr(size, "h"), attr(size, "orient")) == ("11906", "16838", None)
+        assert {k: attr(margins, k) for k in ("top", "bottom", "left", "right")} == {"top": "1701", "bottom": "1701", "left": "1417", "right": "1417"}
+    cover = section_ends(seed_docx)[0]  # the cover is a section of its own, without header or folio
+    assert cover.find(w("headerReference")) is None and cover.find(w("footerReference")) is None
 
 
-def _part_of(pkg: Package, kind: str) -> etree._Element:
-    sect = pkg.document.find(f"{w('body')}/{w('sectPr')}")
-    ref = sect.find(w(f"{kind}Reference"))
-    assert ref is not None, f"no {kind}"
-    rid = ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-    rels = pkg.xml("word/_rels/document.xml.rels")
-    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-    return pkg.xml(f"word/{target}")
+def test_footer_has_a_centred_page_field_on_both_hands(seed_docx):
+    for sect in section_ends(seed_docx)[1:]:
+        for which in ("default", "even"):
+            footer = part_of(seed_docx, sect, "footer", which)
+            assert footer is not None and instructions(footer) == "PAGE", which
+            assert seed_docx.style_value(style_of(footer.find(w("p"))), "w:pPr/w:jc", "val") == "center"
+    assert seed_docx.xml("word/settings.xml").find(w("evenAndOddHeaders")) is not None
 
 
-def test_footer_has_a_centred_page_field(seed_docx):
-    footer = _part_of(seed_docx, "footer")
-    instructions = "".join(t.text for t in footer.iter(w("instrText")))
-    assert instructions.strip() == "PAGE"
-    paragraph = footer.find(w("p"))
-    assert seed_docx.style_value(style_of(paragraph), "w:pPr/w:jc", "val") == "center"
+def test_contents_pages_carry_the_title_and_the_body_its_parts_and_chapters(seed_docx):
+    ends = section_ends(seed_docx)
+    title = seed_pub().meta.title
+    assert [text_of(part_of(seed_docx, ends[1], "header", which)) for which in ("default", "even")] == [title, title]
+    headings = {h.text for h in seed_pub().documents["docx"].headings}
+    for sect in ends[2:]:
+        left, right = part_of(seed_docx, sect, "header", "even"), part_of(seed_docx, sect, "header", "default")
+        # a STYLEREF to the 部 on the left, to the 章 (or, before the first 章, the 部) on the right; the cached
+        # result is a heading of the document, or empty where the layout shows several (see test_docx_layout)
+        assert instructions(left) in ("STYLEREF 1", "") and instructions(right) in ("STYLEREF 1", "STYLEREF 2", "")
+        assert {text_of(left), text_of(right)} <= headings | {""}
 
 
-def test_header_carries_the_title(seed_docx):
-    assert text_of(_part_of(seed_docx, "header")) == seed_pub().meta.title
-
-
-def test_header_can_be_switched_off(tmp_path):
-    pkg = Package(build_docx(variant(tmp_path, CHAPTERS, "  docx-header: false"), tmp_path))
-    sect = pkg.document.find(f"{w('body')}/{w('sectPr')}")
-    assert sect.find(w("headerReference")) is None
-    assert sect.find(w("footerReference")) is not None
+@pytest.mark.parametrize("flow", ["run-on", "recto"])
+def test_header_can_be_switched_off(tmp_path, flow):
+    pkg = Package(build_docx(variant(tmp_path, DEFAULT_SOURCE, f"  docx-header: false\n  page-flow: {flow}"), tmp_path))
+    assert all(sect.find(w("headerReference")) is None for sect in section_ends(pkg))
+    assert pkg.document.find(f"{w('body')}/{w('sectPr')}/{w('footerReference')}") is not None
+    # sections only where pages must start on a recto
+    assert (len(section_ends(pkg)) == 1) is (flow == "run-on")
 
 
 # --- cover and 目次 --------------------------------------------------------------------------------
@@ -165,12 +236,18 @@ def test_cover_page_in_order(seed_docx):
     assert cover[-2:] == [("Date", "令和6年6月11日"), ("Author", "文部科学省")]
     material = [text for style, text in cover if style == "CoverText"]
     assert material[0] == "【概要書】" and "標記の報告書を衆議院議長に提出いたしました。" in material
-    assert seed_docx.style_value("TOCHeading", "w:pPr/w:pageBreakBefore", "val") == "1"
+    assert seed_docx.style_flag("TOCHeading", "w:pPr/w:pageBreakBefore") is True
+
+
+def title_of(link) -> str:
+    """An entry's title: its text up to the tab before the page number."""
+    text = "".join("\t" if node.tag == w("tab") else node.text or "" for node in link.iter(w("t"), w("tab")))
+    return text.split("\t")[0]
 
 
 def toc_entries(pkg: Package) -> list[tuple[str, str, str]]:
     return [
-        (style_of(p), text_of(link), attr(link, "anchor"))
+        (style_of(p), title_of(link), attr(link, "anchor"))
         for p in pkg.paragraphs()
         if style_of(p).startswith("TOC") and style_of(p) != "TOCHeading"
         for link in p.iter(w("hyperlink"))
@@ -184,8 +261,8 @@ def bookmarks(pkg: Package) -> set[str]:
 @pytest.mark.parametrize(("which", "depth"), [("seed", 2), ("chapters", 1)])
 def test_toc_field_lists_parts_and_chapters_as_links_to_bookmarks(which, depth, seed_docx, chapters_docx):
     pkg = seed_docx if which == "seed" else chapters_docx
-    instructions = "".join(t.text for t in pkg.document.iter(w("instrText")))
-    assert instructions.strip() == toc_instruction(depth) == f'TOC \\o "1-{depth}" \\h \\z \\u'
+    toc = [t.text.strip() for t in pkg.document.iter(w("instrText")) if t.text.strip().startswith("TOC")]
+    assert toc == [toc_instruction(depth)] == [f'TOC \\o "1-{depth}" \\h \\z \\u']
     source = DEFAULT_SOURCE if which == "seed" else CHAPTERS
     headings = pipeline.prepare(source, ["docx"]).documents["docx"].headings
     assert toc_entries(pkg) == [(f"TOC{h.level}", h.text, h.id) for h in headings if h.level <= depth]
@@ -234,24 +311,7 @@ def test_toc_heading_is_not_in_the_outline(seed_docx):
     assert seed_docx.style_value("TOCHeading", "w:pPr/w:outlineLvl", "val") == "9"
 
 
-@pytest.mark.parametrize(
-    ("which", "breaking"), [("seed", {"Heading1": "1", "Heading2": "1", "Heading3": "0"}), ("chapters", {"Heading1": "1", "Heading2": "0"})]
-)
-def test_new_page_for_each_part_and_chapter_only(which, breaking, seed_docx, chapters_docx):
-    pkg = seed_docx if which == "seed" else chapters_docx
-    for style_id, value in breaking.items():
-        assert pkg.style_value(style_id, "w:pPr/w:pageBreakBefore", "val") == value, style_id
-
-
-def test_body_starts_on_a_new_page_and_a_chapter_shares_its_parts_page(seed_docx):
-    paragraphs = seed_docx.paragraphs()
-    end = max(i for i, p in enumerate(paragraphs) if style_of(p).startswith("TOC"))
-    first = paragraphs[end + 1]
-    assert attr(first.find(f"{w('pPr')}/{w('pageBreakBefore')}"), "val") == "1"
-    pairs = [(a, b) for a, b in zip(paragraphs, paragraphs[1:], strict=False) if style_of(a) == "Heading1" and style_of(b) == "Heading2"]
-    assert pairs, "the seed has a 部 followed directly by its first 章"
-    for _part, chapter in pairs:
-        assert attr(chapter.find(f"{w('pPr')}/{w('pageBreakBefore')}"), "val") == "0"
+# (where pages start — publish: page-flow, explicit breaks, sections — is in test_docx_pages.py)
 
 
 # --- lists and emphasis -------------------------------------------------------------------------------

@@ -61,21 +61,23 @@ def test_columns_get_their_words_and_fill_the_measure(figures):
 
 def test_a_landscape_block_is_a_landscape_section(figures):
     body = figures.document.find(w("body"))
-    breaks = body.xpath("w:p/w:pPr/w:sectPr", namespaces=NS)
-    final = body.find(w("sectPr"))
-    assert len(breaks) == 2
-    orient = [attr(s.find(w("pgSz")), "orient") for s in [*breaks, final]]
-    assert orient == [None, "landscape", None]
-    sizes = [(int(attr(s.find(w("pgSz")), "w")), int(attr(s.find(w("pgSz")), "h"))) for s in [*breaks, final]]
+    sections = [*body.xpath("w:p/w:pPr/w:sectPr", namespaces=NS), body.find(w("sectPr"))]
+    orient = [attr(s.find(w("pgSz")), "orient") for s in sections]
+    assert orient.count("landscape") == 1  # one ::: landscape block, between portrait sections
+    turned = orient.index("landscape")
+    before, landscape, after = sections[turned - 1 : turned + 2]
+    sizes = [(int(attr(s.find(w("pgSz")), "w")), int(attr(s.find(w("pgSz")), "h"))) for s in (before, landscape, after)]
     assert sizes[1] == (sizes[0][1], sizes[0][0]) == (sizes[2][1], sizes[2][0])
-    for section in [*breaks, final]:  # the same running header and page-number footer everywhere
+    for section in sections[1:]:  # after the cover, the same running heads and page-number footer everywhere
         assert section.findall(w("headerReference")) and section.findall(w("footerReference"))
         assert attr(section.find(w("pgNumType")), "start") is None  # page numbers run on
-    assert [s.find(w("titlePg")) is not None for s in [*breaks, final]] == [True, False, False]  # only the cover's
+    assert not sections[0].findall(w("headerReference")) and not sections[0].findall(w("footerReference"))  # the cover's own
     table = _table(figures, "表1-2-1")
     assert sum(_grid(table)) == text_width_twips(landscape=True)
-    paragraph_after = breaks[1].getparent().getparent()
+    paragraph_after = landscape.getparent().getparent()
+    paragraph_before = before.getparent().getparent()
     assert table in list(paragraph_after.itersiblings(preceding=True))  # the table lies in the landscape section
+    assert table not in list(paragraph_before.itersiblings(preceding=True))
 
 
 def test_boxes_are_styles_with_one_border_and_shading(figures):
@@ -90,7 +92,7 @@ def test_boxes_are_styles_with_one_border_and_shading(figures):
         indents = [figures.style_value(s, "w:pPr/w:ind", "left") for s in pair]
         assert borders[0] == borders[1] and fills[0] == fills[1] and indents[0] == indents[1]  # one box, not two
         assert borders[0] and fills[0] not in (None, "auto", "FFFFFF")
-    assert figures.style_value("ColumnTitle", "w:pPr/w:keepNext", "val") == "1"
+    assert figures.style_flag("ColumnTitle", "w:pPr/w:keepNext") is True
     box = [p for p in figures.paragraphs() if style_of(p) in ("ColumnText", "ColumnTitle")]
     assert all(p.find(f"{w('pPr')}/{w('pBdr')}") is None and p.find(f"{w('pPr')}/{w('shd')}") is None for p in box)  # no direct formatting
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from jpub import pipeline
+from jpub import libreoffice, pipeline
 from jpub.editions.docx import writer as docx_edition
 
 from .conftest import DEFAULT_SOURCE, FIXTURES
@@ -83,8 +83,57 @@ class Package:
         defaults = self.styles.xpath(f"w:docDefaults/{holder}/{path}", namespaces=NS)
         return defaults[0].get(w(name)) if defaults else None
 
+    def style_flag(self, style_id: str, path: str) -> bool | None:
+        """An on/off property of a style (w:b, w:keepNext, w:pageBreakBefore…), following w:basedOn: an element
+        without w:val is on, as the schema says; None when no style in the chain sets it."""
+        node = self.style(style_id)
+        while node is not None:
+            found = node.xpath(path, namespaces=NS)
+            if found:
+                return found[0].get(w("val"), "1") in ("1", "true", "on")
+            based = node.find(w("basedOn"))
+            node = self.style(attr(based, "val")) if based is not None else None
+        return None
+
     def paragraphs(self, part: str = "word/document.xml") -> list[etree._Element]:
         return self.xml(part).xpath("//w:p", namespaces=NS)
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def section_ends(pkg: Package) -> list[etree._Element]:
+    """Every w:sectPr in document order (each ends a section; the body's own is the last)."""
+    return pkg.document.xpath("//w:sectPr", namespaces=NS)
+
+
+def part_of(pkg: Package, sect: etree._Element, kind: str, which: str = "default") -> etree._Element | None:
+    """The header or footer part a section refers to (None when it refers to none of that kind)."""
+    refs = [r for r in sect.findall(w(f"{kind}Reference")) if attr(r, "type") == which]
+    if not refs:
+        return None
+    rid = refs[0].get(f"{{{R}}}id")
+    target = next(r.get("Target") for r in pkg.xml("word/_rels/document.xml.rels") if r.get("Id") == rid)
+    return pkg.xml(f"word/{target}")
+
+
+def instructions(node) -> str:
+    return "".join(t.text or "" for t in node.iter(w("instrText"))).strip()
+
+
+def body_blocks(pkg: Package) -> list[etree._Element]:
+    return [b for b in pkg.document.find(w("body")) if b.tag in (w("p"), w("tbl"))]
+
+
+def starts_page(block: etree._Element) -> bool:
+    """Whether a block begins a page: "page break before" on it, or a section break right before it."""
+    own = block.find(f"{w('pPr')}/{w('pageBreakBefore')}")
+    if own is not None and attr(own, "val") in (None, "1", "true"):
+        return True
+    previous = block.getprevious()
+    while previous is not None and previous.tag not in (w("p"), w("tbl")):
+        previous = previous.getprevious()
+    return previous is not None and previous.find(f"{w('pPr')}/{w('sectPr')}") is not None
 
 
 def style_of(paragraph) -> str:
@@ -104,3 +153,33 @@ def seed_docx(tmp_path_factory) -> Package:
 @pytest.fixture(scope="session")
 def chapters_docx(tmp_path_factory) -> Package:
     return Package(build_docx(CHAPTERS, tmp_path_factory.mktemp("docx-chapters")))
+
+
+def render_pdf(docx: Path) -> Path:
+    """LibreOffice's layout of a built DOCX, as a PDF beside it whose named destinations are its bookmarks."""
+    pdf = docx.with_suffix(".pdf")
+    pdf.write_bytes(libreoffice.to_pdf(docx.read_bytes()))
+    return pdf
+
+
+def bookmark_pages(pdf: Path) -> dict[str, int]:
+    """Each bookmark (a heading's id) → the number of the page it is on (1-based)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    return {str(name).lstrip("/"): reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
+
+
+def page_count(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+def region_text(pdf: Path, page: int, top_pt: float, height_pt: float) -> str:
+    """The text of a band of a page (pdftotext's crop, in points from the top), spaces removed."""
+    import subprocess
+
+    command = ["pdftotext", "-f", str(page), "-l", str(page), "-x", "0", "-y", str(int(top_pt)), "-W", "600", "-H", str(int(height_pt))]
+    out = subprocess.run([*command, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return "".join(out.split())

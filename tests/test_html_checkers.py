@@ -52,8 +52,22 @@ PROBE = """
       return {scrolls: region.scrollWidth > region.clientWidth, inside: region.getBoundingClientRect().right <= window.innerWidth,
               sticky: first ? getComputedStyle(first).position : null};
     }),
+    overview: style('.overview', 'display'),
+    textTop: document.querySelector('main').getBoundingClientRect().top,
+    viewportHeight: window.innerHeight,
+    cards: Array.prototype.map.call(document.querySelectorAll('.overview > ol > li'), function (li) {
+      var box = li.getBoundingClientRect();
+      return [Math.round(box.top), Math.round(box.height)];
+    }),
     resources: performance.getEntriesByType('resource').map(function (e) { return e.name; })
   };
+  var permalink = document.querySelector('.permalink');
+  if (permalink) {
+    facts.permalinkIdle = getComputedStyle(permalink).opacity;
+    permalink.focus();
+    facts.permalinkFocused = getComputedStyle(permalink).opacity;
+    permalink.blur();
+  }
   axe.run(document, {resultTypes: ['violations']}).then(function (result) {
     facts.violations = result.violations.map(function (v) {
       return {id: v.id, help: v.help, nodes: v.nodes.map(function (n) { return n.target.join(' '); })};
@@ -166,15 +180,25 @@ def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width
     assert "Noto Sans CJK JP" in facts["fontFamily"] and "Hiragino Sans" in facts["fontFamily"]
     if dark:
         assert facts["background"] != "rgb(255, 255, 255)"
+    # the permalinks show on hover or focus only, touch screens included
+    assert (facts["permalinkIdle"], facts["permalinkFocused"]) == ("0", "1")
     assert all(table["inside"] and table["sticky"] == "sticky" for table in facts["tables"])
     if name == "figures":  # the 10-column and the landscape tables scroll in their own regions, not the page
         assert sum(table["scrolls"] for table in facts["tables"]) >= 2
     if width == WIDE:
         assert 35 <= facts["measure"] <= 40  # full-width characters per line
         assert (facts["tocNarrow"], facts["tocWide"], facts["tocWidePosition"]) == ("none", "block", "sticky")
+        rows: dict[int, set[int]] = {}
+        for top, height in facts["cards"]:
+            rows.setdefault(top, set()).add(height)
+        assert all(len(heights) == 1 for heights in rows.values())  # the overview's cards of a row as tall as each other
+        assert facts["cards"] or name == "figures"  # (the figures fixture has no overview)
     else:
         assert facts["measure"] < 35
         assert (facts["tocNarrow"], facts["tocWide"]) == ("block", "none")
+        # one contents on a phone (the closed 目次, not the overview beside it): the text starts on the first screen
+        assert facts["overview"] == "none"
+        assert facts["textTop"] < facts["viewportHeight"]
 
 
 def test_axe_finds_no_violation_in_a_page_with_images(figure_page, tmp_path):

@@ -30,7 +30,8 @@ def docx_headings(path: Path) -> list[ReadHeading]:
         style_id = paragraph.style.style_id if paragraph.style is not None else ""
         match = _HEADING_STYLE.match(style_id or "")
         if match:
-            found.append(ReadHeading(int(match.group(1)), paragraph.text))
+            # a long heading is broken between phrases with a line break, which is not part of its text
+            found.append(ReadHeading(int(match.group(1)), paragraph.text.replace("\n", "")))
     return found
 
 

@@ -96,9 +96,19 @@ def _paragraph(node: lxml.etree._Element, open_marks: dict[str, str], bookmarks:
             for name in open_marks.values():
                 bookmarks[name] += text
         elif tag == f"{_W}hyperlink":
-            paragraph.links.append(("".join(t.text or "" for t in element.iter(f"{_W}t")), element.get(f"{_W}anchor", "")))
+            paragraph.links.append((_link_title(element), element.get(f"{_W}anchor", "")))
     paragraph.text = "".join(texts)
     return paragraph
+
+
+def _link_title(link: lxml.etree._Element) -> str:
+    """A hyperlink's text up to its first tab: a list entry's title, without the page number after it."""
+    pieces = []
+    for node in link.iter(f"{_W}t", f"{_W}tab"):
+        if node.tag == f"{_W}tab":
+            break
+        pieces.append(node.text or "")
+    return "".join(pieces)
 
 
 def compare_figures(report: Report, path: Path, want: Expected) -> None:

@@ -6,12 +6,13 @@ The TOC field's cached result already lists the entries, each a hyperlink to its
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from jpub.editions import figure_list, fragments
-from jpub.editions.docx import fields
-from jpub.editions.docx.styles import data
+from jpub.editions.docx import fields, heading_breaks
+from jpub.editions.docx.styles import data, line_measures
 from jpub.editions.fragments import TocEntry, toc_tree
 from jpub.pandoc_ast import Block
 from jpub.publication import Publication
@@ -19,6 +20,7 @@ from jpub.publication import Publication
 COVER_TOP_TWIPS = 3120  # the cover's first line sits about 55 mm down, as on the print edition's cover
 TOC_TITLE = "目次"
 TOC_STYLES = 4  # toc 1–4 are defined in templates/docx/styles.yaml; deeper entries use toc 4
+NUMBER_ROOM_EM = 4.0  # the leader's least and a page number, beside an entry's last line
 
 
 def raw(xml: str) -> Block:
@@ -66,6 +68,14 @@ def toc_instruction(depth: int) -> str:
     return f'TOC \\o "1-{depth}" \\h \\z \\u'
 
 
+def entry_title(text: str, measure_em: float) -> str:
+    """An entry's title as run content, broken between phrases (w:br) where it will not fit beside its page
+    number, as headings are (the cached entries only: Word lays out its own when it updates the field)."""
+    cuts = [0, *heading_breaks.plan(text, measure_em), len(text)]
+    pieces = [f'<w:t xml:space="preserve">{escape(text[a:b])}</w:t>' for a, b in itertools.pairwise(cuts)]
+    return "<w:br/>".join(pieces)
+
+
 def toc(pub: Publication) -> list[Block]:
     """目次: a TOC field over outline levels 1..depth, its result filled with hyperlinked entries."""
     depth = toc_depth(pub)
@@ -79,11 +89,14 @@ def toc(pub: Publication) -> list[Block]:
     out = [raw(paragraph("TOCHeading", TOC_TITLE))]
     if not entries:
         return [*out, raw(f"<w:p>{begin}{end}</w:p>")]
+    measures = line_measures()
     for i, entry in enumerate(entries):
         heading = entry.heading
-        link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1"><w:r><w:t xml:space="preserve">{escape(heading.text)}</w:t></w:r></w:hyperlink>'
+        style = f"TOC{min(heading.level, TOC_STYLES)}"
+        title = entry_title(heading.text, measures[style] - NUMBER_ROOM_EM)
+        link = f'<w:hyperlink w:anchor="{escape(heading.id)}" w:history="1"><w:r>{title}</w:r></w:hyperlink>'
         last = end if i == len(entries) - 1 else ""
-        out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="TOC{min(heading.level, TOC_STYLES)}"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
+        out.append(raw(f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{begin if i == 0 else ""}{link}{last}</w:p>'))
     return out
 
 

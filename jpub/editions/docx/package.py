@@ -1,4 +1,4 @@
-"""The DOCX package: parts rewritten, document properties from the metadata, a byte-reproducible zip.
+"""The DOCX package: parts python-docx cannot reach, the extended properties, a byte-reproducible zip.
 
 The zip is written anew: entries in a fixed order, every timestamp the build's timestamp, fixed
 permissions, so the same source always gives the same bytes.
@@ -14,34 +14,12 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from jpub.editions.docx import fonts
 from jpub.publication import Publication
 
 Transform = Callable[[etree._Element, Publication], None]
 PackageStep = Callable[[dict[str, bytes], Publication], None]  # may change and add parts
 FIRST = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels")
-
-
-def core_xml(pub: Publication) -> bytes:
-    """docProps/core.xml: title, subject, author, keywords, language, created = modified = the build's timestamp."""
-    meta = pub.meta
-    stamp = meta.timestamp().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    fields = [
-        ("dc:title", meta.title),
-        ("dc:subject", meta.subject),
-        ("dc:creator", meta.author),
-        ("cp:keywords", ", ".join(meta.keywords)),
-        ("dc:language", "ja-JP"),
-        ("cp:lastModifiedBy", meta.author),
-    ]
-    body = "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields if value)
-    dates = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{tag}>' for tag in ("created", "modified"))
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"{body}{dates}</cp:coreProperties>"
-    ).encode()
 
 
 def app_xml(pub: Publication) -> bytes:
@@ -68,8 +46,8 @@ def order(names: list[str]) -> list[str]:
 
 
 def rewrite(raw: bytes, pub: Publication, parts: Mapping[str, Transform], steps: Sequence[PackageStep] = ()) -> bytes:
-    """Apply the package steps (which may add parts), then the part transforms; replace the properties and write
-    a reproducible zip."""
+    """Apply the package steps (which may add parts), then the part transforms; rebuild the font table, replace
+    the extended properties and write a reproducible zip."""
     with zipfile.ZipFile(io.BytesIO(raw)) as source:
         contents = {name: source.read(name) for name in source.namelist()}
     for step in steps:
@@ -79,7 +57,7 @@ def rewrite(raw: bytes, pub: Publication, parts: Mapping[str, Transform], steps:
             root = etree.fromstring(contents[name])
             transform(root, pub)
             contents[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    contents["docProps/core.xml"] = core_xml(pub)
+    fonts.font_table(contents, pub)
     contents["docProps/app.xml"] = app_xml(pub)
     out = io.BytesIO()
     when = zip_time(pub)

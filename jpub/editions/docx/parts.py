@@ -1,138 +1,41 @@
 """Finishing pandoc's DOCX part by part: what a reference document cannot carry.
 
-Each function takes one parsed part and changes it in place; ``PARTS`` says which part gets which.
+Each function takes one parsed part and changes it in place; ``finish`` calls them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from docx.shared import Twips
 from lxml import etree
 
-from jpub.editions.docx import sections
+from jpub.editions.docx import breaks, ooxml, sections, table_notes
 from jpub.editions.docx.fields import caption_descriptions
-from jpub.editions.docx.reference import restyle
-from jpub.editions.docx.styles import Fonts, chars, data, el, w
+from jpub.editions.docx.styles import chars, data, w
 from jpub.editions.docx.tables import fit_table
 from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
 
-# settings.xml children that must come after w:updateFields (ECMA-376 CT_Settings order)
-_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
-)
-_AFTER_THEME_FONT_LANG = _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("themeFontLang") + 1 :]
-
-
-def _insert_before_any(parent: etree._Element, node: etree._Element, later: tuple[str, ...]) -> None:
-    for child in parent:
-        if etree.QName(child).localname in later:
-            child.addprevious(node)
-            return
-    parent.append(node)
-
-
-def _replace(parent: etree._Element, node: etree._Element, later: tuple[str, ...]) -> None:
-    for old in parent.findall(node.tag):
-        parent.remove(old)
-    _insert_before_any(parent, node, later)
-
-
-def compat() -> etree._Element:
-    """Current Word layout (no 互換モード); a line ended by a manual break is not stretched when justified."""
-    mode = {"name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word", "val": "15"}
-    return el("compat", None, el("doNotExpandShiftReturn"), el("compatSetting", mode))
-
 
 def settings(root: etree._Element, pub: Publication) -> None:
     """Word refreshes the fields (the 目次's page numbers) on opening; Japanese theme language; no rsids."""
-    for rsids in root.findall(w("rsids")):
-        root.remove(rsids)
-    _replace(root, el("updateFields", {"val": "true"}), _AFTER_UPDATE_FIELDS)
-    _replace(root, compat(), _AFTER_UPDATE_FIELDS[_AFTER_UPDATE_FIELDS.index("compat") + 1 :])
-    _replace(root, el("themeFontLang", {"val": "en-US", "eastAsia": "ja-JP"}), _AFTER_THEME_FONT_LANG)
-    for tab in root.iter(w("defaultTabStop")):
-        tab.set(w("val"), str(chars(4)))  # Japanese Word's default: tab stops every 4 characters
-
-
-def styles(root: etree._Element, pub: Publication) -> None:
-    restyle(root, Fonts.of(pub.settings), chapter_level(pub.documents["docx"].headings))
+    ooxml.set_settings(root, chars(4))  # Japanese Word's default: tab stops every 4 characters
 
 
 def numbering(root: etree._Element, pub: Publication) -> None:
     """Bulleted lists use 「・」 in the body font, indented by characters rather than half inches."""
     spec = data()["bullets"]
-    face = pub.settings.docx_serif_font
     for level in list(root.iter(w("lvl"))):
         fmt = level.find(w("numFmt"))
         if fmt is None or fmt.get(w("val")) != "bullet":
             continue
-        depth = int(level.get(w("ilvl")))
-        level.find(w("lvlText")).set(w("val"), spec["text"])
-        for tag in ("pPr", "rPr"):
-            for old in level.findall(w(tag)):
-                level.remove(old)
+        depth = int(level.get(w("ilvl"), "0"))
         left = chars(spec["indent"] * (depth + 1))
-        level.append(el("pPr", None, el("ind", {"left": left, "hanging": chars(spec["hanging"])})))
-        level.append(el("rPr", None, el("rFonts", {"ascii": face, "hAnsi": face, "eastAsia": face, "cs": face, "hint": "eastAsia"})))
-
-
-def font_table(root: etree._Element, pub: Publication) -> None:
-    """Entries for the two Japanese faces: alternative name, Shift_JIS charset and family for substitution."""
-    known = data()["fonts"]
-    fonts = Fonts.of(pub.settings)
-    for face, family in ((fonts.serif, "roman"), (fonts.sans, "swiss")):
-        for old in root.findall(w("font")):
-            if old.get(w("name")) == face:
-                root.remove(old)
-        info = known.get(face, {})
-        node = el("font", {"name": face})
-        if info.get("alt"):
-            node.append(el("altName", {"val": info["alt"]}))
-        if info.get("panose"):
-            node.append(el("panose1", {"val": info["panose"]}))
-        node.extend([el("charset", {"val": "80"}), el("family", {"val": info.get("family", family)}), el("pitch", {"val": "variable"})])
-        root.insert(0, node)
+        ooxml.set_bullet_level(level, spec["text"], left, chars(spec["hanging"]), pub.settings.docx_serif_font)
 
 
 def _style_of(paragraph: etree._Element) -> str:
     found = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
-    return found.get(w("val")) if found is not None else ""
-
-
-def _set_break(paragraph: etree._Element, on: bool) -> None:
-    ppr = paragraph.find(w("pPr"))
-    if ppr is None:
-        ppr = el("pPr")
-        paragraph.insert(0, ppr)
-    for old in ppr.findall(w("pageBreakBefore")):
-        ppr.remove(old)
-    style = ppr.find(w("pStyle"))
-    node = el("pageBreakBefore", {"val": "1" if on else "0"})
-    if style is not None:
-        style.addnext(node)
-    else:
-        ppr.insert(0, node)
+    return (found.get(w("val")) or "") if found is not None else ""
 
 
 def _toc_end(body: etree._Element) -> etree._Element | None:
@@ -144,7 +47,7 @@ def _toc_end(body: etree._Element) -> etree._Element | None:
             if node.tag == w("instrText"):
                 in_toc = in_toc or (depth == 1 and (node.text or "").strip().startswith("TOC "))
                 continue
-            depth += {"begin": 1, "end": -1}.get(node.get(w("fldCharType")), 0)
+            depth += {"begin": 1, "end": -1}.get(node.get(w("fldCharType")) or "", 0)
             if in_toc and depth == 0:
                 in_toc, end = False, paragraph
         if end is not None and end is not paragraph and not (was_in or in_toc) and _style_of(paragraph) not in _FRONT_HEADINGS:
@@ -162,16 +65,36 @@ def _next_block(node: etree._Element) -> etree._Element | None:
     return following
 
 
-def document(root: etree._Element, pub: Publication) -> None:
-    """Page breaks: the body starts on a new page after the 目次; a 章 right under its 部 shares the 部's page."""
+def _is_bold(run: etree._Element) -> bool:
+    bold = run.find(f"{w('rPr')}/{w('b')}")
+    return bold is not None and bold.get(w("val"), "1") not in ("0", "false")
+
+
+def list_labels(body: etree._Element) -> list[etree._Element]:
+    """Paragraphs all in bold right above a list (「**第1部の構成**」): labels, set flush like their list."""
+    found = []
+    for paragraph in body.iterchildren(w("p")):
+        following = paragraph.getnext()
+        runs = [r for r in paragraph.iter(w("r")) if "".join(t.text or "" for t in r.iter(w("t"))).strip()]
+        lists = following is not None and following.find(f"{w('pPr')}/{w('numPr')}") is not None
+        if runs and lists and all(_is_bold(r) for r in runs):
+            found.append(paragraph)
+    return found
+
+
+def document(root: etree._Element, pub: Publication) -> list[etree._Element]:
+    """Page breaks: the body starts on a new page after the 目次, the headings as the page flow says, the
+    author's breaks; table grids. Returns the blocks that start a page: the body's first, then headings."""
     body = root.find(w("body"))
+    assert body is not None, "a document part has a body"
     end = _toc_end(body)
+    first = None
     if end is not None:
         first = _next_block(end)
         if first is None or first.tag != w("p"):
-            first = el("p")
+            first = breaks.break_carrier()
             end.addnext(first)
-        _set_break(first, True)
+        breaks.set_break(first, True)
     sections.complete(body)
     placed = list(sections.blocks_with_orientation(body))  # held, so each element keeps its proxy (and id)
     landscape = {id(block): turned for block, turned in placed}
@@ -186,19 +109,9 @@ def document(root: etree._Element, pub: Publication) -> None:
                     style.set(w("val"), "TableHeading")  # a paragraph style's font would beat the table style's
                 elif style.get(w("val")) in ("Compact", "BodyText", "FirstParagraph"):
                     style.set(w("val"), "TableText")  # left-aligned: a justified cell spreads 「台 風 第 10 号」
-    previous = ""
-    for paragraph in list(body.iter(w("p"))):
-        style = _style_of(paragraph)
-        if style == "Heading2" and previous == "Heading1":
-            _set_break(paragraph, False)
-        previous = style
     sections.keep_with_notes(body)
-
-
-PARTS: dict[str, Callable[[etree._Element, Publication], None]] = {
-    "word/document.xml": document,
-    "word/styles.xml": styles,
-    "word/settings.xml": settings,
-    "word/numbering.xml": numbering,
-    "word/fontTable.xml": font_table,
-}
+    table_notes.space_tables(body)
+    for label in list_labels(body):
+        breaks.paragraph_format(label).first_line_indent = Twips(0)
+    starts = breaks.apply(body, chapter_level(pub.documents["docx"].headings), pub.settings.page_flow)
+    return starts if first is None or first in starts else [first, *starts]

@@ -1,6 +1,8 @@
-"""Word style definitions as data (templates/docx/styles.yaml) turned into WordprocessingML.
+"""Word styles from data (templates/docx/styles.yaml), set through python-docx's style API.
 
-Every element is written in the order the schema requires, since Word rejects files that break it.
+python-docx writes what it has an API for (fonts' Latin names, size, weight, colour, alignment, spacing,
+indents, keeps, page breaks, tab stops); ``ooxml`` adds the rest (East Asian font, language, outline
+level, Japanese line breaking, borders, the table style's rules).
 """
 
 from __future__ import annotations
@@ -8,34 +10,30 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from lxml import etree
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.shared import Pt, RGBColor, Twips
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
+from docx.styles.styles import Styles
 
-from jpub import page_templates
+from jpub import page_flow, page_templates
+from jpub.editions.docx import ooxml
+from jpub.editions.docx.ooxml import el as el
+from jpub.editions.docx.ooxml import w as w
 from jpub.errors import DocumentError
 from jpub.settings import Settings
 from jpub.source import display_path
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
-LANG = "ja-JP"
-
-
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-def el(tag: str, attrs: Mapping[str, Any] | None = None, *children: etree._Element) -> etree._Element:
-    """A w: element with w: attributes (values stringified) and children."""
-    node = etree.Element(w(tag), {w(k): str(v) for k, v in (attrs or {}).items()}, nsmap={"w": W})
-    node.extend(children)
-    return node
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
+KIND = {"paragraph": WD_STYLE_TYPE.PARAGRAPH, "character": WD_STYLE_TYPE.CHARACTER, "table": WD_STYLE_TYPE.TABLE}
 
 
 DEFINITIONS = "docx/styles.yaml"
@@ -99,130 +97,178 @@ def half_points(value: float) -> int:
 
 def text_width_twips() -> int:
     page = data()["page"]
-    return round((page["width"] - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
+    return round(float(page["width"] - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
 
 
 def chars(value: float) -> int:
     """Characters of the body size, in twips."""
-    return round(value * data()["defaults"]["size"] * TWIPS_PER_PT)
+    return round(value * float(data()["defaults"]["size"]) * TWIPS_PER_PT)
 
 
-def run_properties(spec: Mapping[str, Any], fonts: Fonts) -> etree._Element:
-    """w:rPr: explicit fonts for every script (no theme fonts), then weight, colour, size, language."""
-    rpr = el("rPr")
+DISPLAY_STYLES = ("Title", "Subtitle", "Heading1", "Heading2", "Heading3", "Heading4", "Heading5")  # broken between phrases
+TOC_STYLES = ("TOC1", "TOC2", "TOC3", "TOC4")  # the 目次's entries, whose cached titles are broken the same way
+
+
+def line_measures() -> dict[str, float]:
+    """The line length of each display style, in em of its own size (its indents taken off the measure)."""
+    size = float(data()["defaults"]["size"])
+    out = {}
+    for spec in data()["styles"]:
+        if spec["id"] in DISPLAY_STYLES + TOC_STYLES:
+            own = float(spec.get("size", size))
+            indents = chars(spec.get("left", 0)) + chars(spec.get("right", 0)) + chars(max(spec.get("first", 0), 0))
+            out[spec["id"]] = (text_width_twips() - indents) / (own * TWIPS_PER_PT)
+    return out
+
+
+def set_run_format(style: CharacterStyle, spec: Mapping[str, Any], fonts: Fonts) -> None:
+    """Fonts for every script (no theme fonts), weight, colour, size, underline, ja-JP."""
+    font = style.font
     if "font" in spec:
-        face = fonts.role(spec["font"])
-        rpr.append(el("rFonts", {"ascii": face, "hAnsi": face, "eastAsia": face, "cs": face}))
+        font.name = fonts.role(spec["font"])
     if "bold" in spec:
-        value = "1" if spec["bold"] else "0"
-        rpr.extend([el("b", {"val": value}), el("bCs", {"val": value})])
+        font.bold = bool(spec["bold"])
     if "color" in spec:
-        rpr.append(el("color", {"val": spec["color"]}))
+        font.color.rgb = RGBColor.from_string(spec["color"])
     if "size" in spec:
-        rpr.extend([el("sz", {"val": half_points(spec["size"])}), el("szCs", {"val": half_points(spec["size"])})])
+        font.size = Pt(spec["size"])
     if spec.get("underline"):
-        rpr.append(el("u", {"val": "single"}))
-    rpr.append(el("lang", {"val": LANG, "eastAsia": LANG}))
-    return rpr
+        font.underline = True
+    rpr = style.element.get_or_add_rPr()
+    if "font" in spec:
+        ooxml.set_east_asian_font(rpr, fonts.role(spec["font"]))
+    ooxml.set_complex_script(rpr, spec.get("bold"), half_points(spec["size"]) if "size" in spec else None)
+    ooxml.set_language(rpr)
 
 
-def spacing(spec: Mapping[str, Any]) -> etree._Element | None:
-    attrs: dict[str, Any] = {}
-    if "before" in spec:
-        attrs["before"] = pt(spec["before"])
-    if "after" in spec:
-        attrs["after"] = pt(spec["after"])
-    if "line" in spec:
-        attrs.update(line=pt(spec["line"]), lineRule="atLeast")
-    return el("spacing", attrs) if attrs else None
-
-
-def box_properties(box: Mapping[str, Any]) -> list[etree._Element]:
-    """w:pBdr and w:shd of a box style: every paragraph of a box has the same, so Word draws one box round them."""
-    edge = {"val": "single", "sz": round(box["border"] * 8), "space": box["space"], "color": box["color"]}
-    sides = [el(side, edge) for side in ("top", "left", "bottom", "right") if side in box["sides"]]
-    return [el("pBdr", None, *sides), el("shd", {"val": "clear", "color": "auto", "fill": box["fill"]})]
-
-
-def paragraph_properties(spec: Mapping[str, Any]) -> etree._Element:
-    ppr = el("pPr")
-    for key, tag in (("keep_next", "keepNext"), ("keep_lines", "keepLines"), ("page_break", "pageBreakBefore")):
+def set_paragraph_format(style: ParagraphStyle, spec: Mapping[str, Any]) -> None:
+    """Keeps, page break, spacing, indents, alignment, the 目次's dotted tab; Japanese line breaking."""
+    fmt = style.paragraph_format
+    for key, name in (("keep_next", "keep_with_next"), ("keep_lines", "keep_together"), ("page_break", "page_break_before")):
         if key in spec:
-            ppr.append(el(tag, {"val": "1" if spec[key] else "0"}))
-    if spec.get("border_bottom"):
-        ppr.append(el("pBdr", None, el("bottom", {"val": "single", "sz": 6, "space": 2, "color": "000000"})))
-    if "box" in spec:
-        ppr.extend(box_properties(data()["boxes"][spec["box"]]))
+            setattr(fmt, name, bool(spec[key]))
     if spec.get("toc_tab"):
-        ppr.append(el("tabs", None, el("tab", {"val": "right", "leader": "dot", "pos": text_width_twips()})))
-    ppr.append(el("overflowPunct", {"val": "1"}))  # explicit in every style: see doc_defaults
-    ppr.append(el("snapToGrid", {"val": "0"}))  # never snap to a line grid: Yu fonts would take two grid lines
-    found = spacing(spec)
-    if found is not None:
-        ppr.append(found)
-    indent = {k: chars(spec[k]) for k in ("left", "right") if k in spec}
-    if indent:
-        ppr.append(el("ind", indent))
+        fmt.tab_stops.add_tab_stop(Twips(text_width_twips()), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.MIDDLE_DOT)  # ･･･ as 3点リーダー
+    if "before" in spec:
+        fmt.space_before = Twips(pt(spec["before"]))
+    if "after" in spec:
+        fmt.space_after = Twips(pt(spec["after"]))
+    if "line" in spec:
+        fmt.line_spacing = Twips(pt(spec["line"]))
+        fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    if "left" in spec:
+        fmt.left_indent = Twips(chars(spec["left"]))
+    if "right" in spec:
+        fmt.right_indent = Twips(chars(spec["right"]))
+    if "first" in spec:  # the first line's indent: 1 = 字下げ, negative = hanging
+        fmt.first_line_indent = Twips(chars(spec["first"]))
     if "align" in spec:
-        ppr.append(el("jc", {"val": spec["align"]}))
+        fmt.alignment = ALIGN[spec["align"]]
+    ppr = style.element.get_or_add_pPr()
+    for side in ("left", "bottom"):
+        if f"border_{side}" in spec:  # a rule, its width in pt, in the style's border colour
+            ooxml.set_border(ppr, side, spec[f"border_{side}"], spec.get("border_color", "000000"), spec.get("border_space", 2))
+    if "box" in spec:  # every paragraph of a box has the same border and shading: Word draws one box round them
+        box = data()["boxes"][spec["box"]]
+        for side in box["sides"]:
+            ooxml.set_border(ppr, side, box["border"], box["color"], box["space"])
+        ooxml.set_shading(ppr, box["fill"])
+    # explicit in every style: LibreOffice 7.4 reads an implicit overflowPunct as "hang 、。 into the margin"
+    ooxml.set_paragraph_flag(ppr, "overflowPunct", True)
+    ooxml.set_paragraph_flag(ppr, "snapToGrid", False)  # Yu fonts would take two pitches of a line grid
     if "outline" in spec:
-        ppr.append(el("outlineLvl", {"val": spec["outline"]}))
-    return ppr
+        ooxml.set_outline_level(ppr, spec["outline"])
 
 
-def style(spec: Mapping[str, Any], fonts: Fonts) -> etree._Element:
-    kind = spec.get("type", "paragraph")
-    attrs = {"type": kind, "styleId": spec["id"]}
-    if spec.get("custom"):
-        attrs["customStyle"] = "1"
-    node = el("style", attrs, el("name", {"val": spec["name"]}))
+def resolve(spec: Mapping[str, Any], chapter: int, flow: Mapping[str, str]) -> Mapping[str, Any]:
+    """A style's data for this document: ``page_break: flow`` breaks where the page flow starts a new page (a
+    recto is started by its section break: a page break before would add a blank page after it)."""
+    if spec.get("page_break") == "flow":
+        return {**spec, "page_break": page_flow.unit_flow(spec["outline"] + 1, chapter, flow) == page_flow.NEW_PAGE}
+    return spec
+
+
+def _ensure(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any]) -> BaseStyle:
+    """The style with this id, made (empty) if the part has none."""
+    style = by_id.get(spec["id"])
+    if style is None:
+        style = styles.add_style(spec["name"], KIND[spec.get("type", "paragraph")])  # type: ignore[no-untyped-call]
+        style.style_id = spec["id"]
+        by_id[spec["id"]] = style
+    return style
+
+
+def _fresh(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any]) -> CharacterStyle:
+    """The style with this id, emptied (the data defines it whole), or a new one."""
+    style = _ensure(styles, by_id, spec)
+    assert isinstance(style, CharacterStyle), spec["id"]  # paragraph, character and table styles
+    for child in list(style.element):
+        style.element.remove(child)
+    ooxml.set_custom(style.element, bool(spec.get("custom")))
+    style.name = spec["name"]
+    style.quick_style = True
+    return style
+
+
+def define(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any], fonts: Fonts) -> CharacterStyle:
+    style = _fresh(styles, by_id, spec)
     if "based" in spec:
-        node.append(el("basedOn", {"val": spec["based"]}))
-    if "next" in spec:
-        node.append(el("next", {"val": spec["next"]}))
-    node.append(el("qFormat"))
-    if kind == "paragraph":
-        node.append(paragraph_properties(spec))
-    node.append(run_properties(spec, fonts))
-    return node
+        style.base_style = by_id[spec["based"]]
+    if "next" in spec and isinstance(style, ParagraphStyle):
+        style.next_paragraph_style = by_id[spec["next"]]
+    if isinstance(style, ParagraphStyle) and spec.get("type", "paragraph") == "paragraph":
+        set_paragraph_format(style, spec)
+    set_run_format(style, spec, fonts)
+    ooxml.remove_numbering(style.element)
+    return style
 
 
-def doc_defaults(fonts: Fonts) -> etree._Element:
-    spec = data()["defaults"]
-    # w:overflowPunct written out as Word's default (on). LibreOffice 7.4 reads an explicit "on" as no hanging
-    # punctuation; left implicit, it hangs 、。 into the margin and its PDF export loses them.
-    ppr = el("pPr", None, el("overflowPunct", {"val": "1"}), el("snapToGrid", {"val": "0"}), spacing(spec))
-    return el("docDefaults", None, el("rPrDefault", None, run_properties(spec, fonts)), el("pPrDefault", None, ppr))
-
-
-def _border(size: float, color: str) -> dict[str, Any]:
-    return {"val": "single", "sz": round(size * 8), "space": 0, "color": color}
-
-
-def table_style(fonts: Fonts, compact: bool = False) -> etree._Element:
+def table_style(styles: Styles, by_id: dict[str, BaseStyle], fonts: Fonts, compact: bool = False) -> None:
     """The table style pandoc names on every table: ruled cells, a shaded header row in Gothic. ``compact``: the
     same at the smaller size, for a table whose words would not fit (jpub/editions/docx/tables.py)."""
     spec = data()["table"]
-    edge = _border(spec["border"], spec["border_color"])
-    borders = el("tblBorders", None, *(el(side, edge) for side in ("top", "left", "bottom", "right", "insideH", "insideV")))
-    padding = spec["compact_padding" if compact else "padding"]
-    margins = el("tblCellMar", None, *(el(side, {"w": round(padding[side] * TWIPS_PER_MM), "type": "dxa"}) for side in ("top", "left", "bottom", "right")))
+    ids = {"id": "TableCompact", "name": spec["compact_name"]} if compact else {"id": "Table", "name": "Table"}
+    style = _fresh(styles, by_id, {**ids, "type": "table"})
+    assert isinstance(style, ParagraphStyle)  # python-docx's table style has a paragraph and a run format
+    if not compact:
+        style.element.set(w("default"), "1")  # the table style of every table pandoc writes
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.alignment = Twips(0), Twips(0), WD_ALIGN_PARAGRAPH.LEFT
+    set_run_format(style, {"size": spec["compact_size" if compact else "size"]}, fonts)
+    sizes = spec["compact_padding" if compact else "padding"]
+    padding = {side: round(sizes[side] * TWIPS_PER_MM) for side in ("top", "left", "bottom", "right")}
     header = spec["header"]
-    first_row = el(
-        "tblStylePr",
-        {"type": "firstRow"},
-        el("rPr", None, *run_properties({"font": header["font"], "bold": header["bold"]}, fonts)[:-1]),
-        el("tcPr", None, el("shd", {"val": "clear", "color": "auto", "fill": header["fill"]})),
-    )
-    attrs = {"type": "table", "styleId": "TableCompact"} if compact else {"type": "table", "default": "1", "styleId": "Table"}
-    return el(
-        "style",
-        attrs,
-        el("name", {"val": spec["compact_name"] if compact else "Table"}),
-        el("basedOn", {"val": "TableNormal"}),
-        el("qFormat"),
-        el("pPr", None, el("spacing", {"before": 0, "after": 0}), el("jc", {"val": "left"})),
-        run_properties({"size": spec["compact_size" if compact else "size"]}, fonts),
-        el("tblPr", None, borders, margins),
-        first_row,
-    )
+    ooxml.set_table_rules(style.element, spec["border"], spec["border_color"], padding)
+    ooxml.set_first_row(style.element, fonts.role(header["font"]), header["bold"], header["fill"])
+
+
+COLOUR_STYLE_PREFIX = "TextColor"  # jpub/editions/docx/body.py: colour_style
+
+
+def restyle(styles: Styles, fonts: Fonts, chapter: int, flow: Mapping[str, str], extra: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Make a styles part Japanese and ours: docDefaults, every style's fonts, the styles from the data and the
+    ``extra`` ones (the colour styles a document uses).
+
+    ``chapter`` is the heading level of 章 in the document (1 without 部, 2 with); ``flow`` the page flow.
+    """
+    defaults = data()["defaults"]
+    ooxml.set_doc_defaults(styles.element, fonts.role(defaults["font"]), half_points(defaults["size"]), pt(defaults["line"]), pt(defaults["after"]))
+    ooxml.remove_revision_ids(styles.element)
+    by_id = {style.style_id: style for style in styles}
+    sans = {spec["id"] for spec in data()["styles"] if spec.get("font") == "sans"}
+    for style_id, style in by_id.items():
+        # not a list style, which has no fonts; nor a colour style (文字色 …), which changes the colour alone —
+        # with a face it would set a heading's words in 明朝
+        if isinstance(style, CharacterStyle) and not style_id.startswith(COLOUR_STYLE_PREFIX):
+            face = fonts.sans if style_id in sans or style_id.removesuffix("Char") in sans else fonts.serif
+            style.font.name = face
+            rpr = style.element.get_or_add_rPr()
+            ooxml.set_east_asian_font(rpr, face)
+            ooxml.set_language(rpr)
+    specs = [*data()["styles"], *extra]
+    for spec in specs:  # every style first: one may name a later one as its base or next
+        _ensure(styles, by_id, spec)
+    for spec in specs:
+        define(styles, by_id, resolve(spec, chapter, flow), fonts)
+    table_style(styles, by_id, fonts)
+    table_style(styles, by_id, fonts, compact=True)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from jpub import pandoc
-from jpub.editions.docx import fields, front, package, parts, pictures, reference, styles
+from jpub.editions.docx import breaks, fields, finish, front, reference, styles
 from jpub.editions.docx.body import Styled, colour_style, styled_blocks
 from jpub.images import Embedder, embed
 from jpub.publication import Publication
@@ -31,9 +31,10 @@ def _render(pub: Publication) -> bytes:
     found = Styled()
     body["blocks"] = styled_blocks(body["blocks"], found)
     body["blocks"] = fields.with_fields(body["blocks"], document.crossrefs.by_id())
+    body["blocks"] = breaks.mark(body["blocks"])
     tree = {**body, "meta": {}, "blocks": front.front(pub, cover["blocks"]) + body["blocks"]}
     with tempfile.TemporaryDirectory(prefix="jpub-docx-") as tmp:
         reference_doc = Path(tmp) / "reference.docx"
         reference_doc.write_bytes(reference.build(pub, [colour_style(hex_colour) for hex_colour in found.colours]))
         raw = pandoc.write(tree, "docx", [f"--reference-doc={reference_doc}", "--metadata=lang:ja-JP", "-o", "-"])
-    return package.rewrite(raw, pub, parts.PARTS, [pictures.svg_fallbacks])
+    return finish.finish(raw, pub)

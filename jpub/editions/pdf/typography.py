@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from jpub.editions.pdf.notes import NOTE_CLASS
+from jpub.phrases import phrases as phrases  # the cover and the headings break between these
 
 # Kana and kanji (not punctuation, not the middle dot ・ U+30FB): a gap goes between these and Latin.
 _JAPANESE = re.compile(r"[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆〇]")
@@ -61,18 +62,7 @@ def marks(text: str) -> list[Mark]:
     return sorted(set(found), key=lambda m: m.start)
 
 
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
-_PHRASE_END = re.compile(r"(?<=[\u3041-\u309f])(?=[^\u3041-\u309f\s、。）」』】])|(?<=[・ 　])")
 LONGEST_PHRASE = 12  # a longer run is left breakable, so it can never overflow the line
-
-
-def phrases(text: str) -> list[str]:
-    """A display line cut into phrases (文節, roughly: after a run of kana particles or 送り仮名, after ・ and spaces).
-
-    The cover sets each phrase unbreakable, so its title breaks between 「創出の」 and 「振興に」, not
-    inside a word. Pango knows no Japanese word boundaries; this heuristic is for short display text.
-    """
-    return [part for part in _PHRASE_END.split(text) if part]
 
 
 def _is_footnote(element) -> bool:
