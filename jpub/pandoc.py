@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ def run(args: list[str], data: bytes, cwd: Path | None = None) -> bytes:
     except subprocess.TimeoutExpired:
         message = f"pandoc が {seconds:.0f} 秒以内に終わりませんでした（かっこ・強調・表などの書き方が pandoc を極端に遅くしていないか確かめてください）"
         raise DocumentError.at("pandoc", 0, message, "pandoc") from None
+    if done.returncode == -signal.SIGINT:  # Ctrl-C reached pandoc too (one process group): the build is interrupted
+        raise KeyboardInterrupt
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
         raise DocumentError.at("pandoc", 0, f"pandoc が失敗しました: {message}", "pandoc")

@@ -297,3 +297,22 @@ def test_include_outside_the_source_folder_says_so(tmp_path, capsys):
     path.write_text("---\ntitle: T\n---\n本文\n\n{% include '../outside.md' %}\n", encoding="utf-8")
     status, output = run(capsys, "check", "--source", str(path))
     assert status == 1 and "ソースのフォルダの外を指しています" in output and "doc.md:6" in output
+
+
+def test_ctrl_c_that_reaches_pandoc_interrupts_the_build(tmp_path, capsys, monkeypatch):
+    """Ctrl-C goes to the whole process group: a pandoc it stops is an interrupted build (130), not a failed one."""
+    import signal
+    import subprocess
+
+    from jpub import pandoc
+
+    real = subprocess.run
+
+    def interrupted(command, *args, **kwargs):
+        if command and command[0] == pandoc.executable():
+            return subprocess.CompletedProcess(command, -signal.SIGINT, b"", b"")
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(pandoc.subprocess, "run", interrupted)
+    status, output = run(capsys, "html", "--source", str(source(tmp_path, GOOD)), "--out", str(tmp_path / "out"))
+    assert status == 130 and "中断しました" in output and "pandoc が失敗しました" not in output
