@@ -83,9 +83,11 @@ test: | $(STAMP) $(SYSTEM)
 test-fast: | $(STAMP) $(SYSTEM)
 	$(PY) -m pytest -q -m "not slow"
 
+# mypy --strict on jpub/ (pyproject.toml [tool.mypy] says what it checks)
 lint: | $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # BENCH_ARGS="--sizes 1 10 50" adds the long run
 bench: | $(STAMP) $(SYSTEM)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from jpub import numbering
-from jpub.pandoc_ast import Block, plain_text, walk_blocks
+from jpub.pandoc_ast import Attr, Block, Cell, Inline, Row, plain_text, walk_blocks
 
 BOX_KINDS = ("column", "note")
 BOX_TITLE = "box-title"
@@ -53,7 +52,7 @@ class BoxNumbering:
         return out
 
 
-def _attribute(attr: list[Any], name: str) -> str:
+def _attribute(attr: Attr, name: str) -> str:
     return next((value for key, value in attr[2] if key == name), "")
 
 
@@ -71,11 +70,13 @@ def title_boxes(blocks: list[Block], scheme: str = "none") -> None:
         title = _attribute(attr, "title").strip()
         attr[2] = [[key, value] for key, value in attr[2] if key != "title"]
         label = labels.get(id(block), "")
-        inlines: list[Block] = []
+        inlines: list[Inline] = []
         if label:
             inlines.append({"t": "Span", "c": [["", [BOX_LABEL], []], [{"t": "Str", "c": label}]]})
         if title:
-            inlines += ([{"t": "Str", "c": "\u3000"}] if label else []) + [{"t": "Str", "c": title}]
+            if label:
+                inlines.append({"t": "Str", "c": "\u3000"})
+            inlines.append({"t": "Str", "c": title})
         if inlines:
             content.insert(0, {"t": "Div", "c": [["", [BOX_TITLE], []], [{"t": "Para", "c": inlines}]]})
 
@@ -116,7 +117,7 @@ def _grouped_inside(block: Block) -> Block:
     return block
 
 
-def cell_text(cell: list[Any]) -> str:
+def cell_text(cell: Cell) -> str:
     return " ".join(plain_text(b["c"]) for b in walk_blocks(cell[4]) if b["t"] in ("Plain", "Para")).strip()
 
 
@@ -161,9 +162,10 @@ def align_numbers(blocks: list[Block]) -> None:
                         cell[0][1].append(NUMERIC_CELL)
 
 
-def _placed(row: list[Any]) -> list[tuple[int, list[Any]]]:
+def _placed(row: Row) -> list[tuple[int, Cell]]:
     """(first column, cell) of every cell of a row that spans one column."""
-    out, column = [], 0
+    out: list[tuple[int, Cell]] = []
+    column = 0
     for cell in row[1]:
         if cell[3] == 1:
             out.append((column, cell))

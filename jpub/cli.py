@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from jpub import diagnostics, pipeline, source_folder
 from jpub.diagnostics import Diagnostic
@@ -26,7 +27,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # type: ignore[override]  # usage errors exit 2 with one clear line
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 with one clear line
         raise UsageError(message)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import colorsys
 from dataclasses import dataclass
-from typing import Any
 
 import tinycss2
 import tinycss2.color3
+
+from jpub.pandoc_ast import Attr
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Colour:
     def parse(cls, value: str) -> Colour | None:
         """Any CSS colour (#c00, rgb(…), hsl(…), a keyword); None for what is not one, or is transparent."""
         found = tinycss2.color3.parse_color(value.strip())
-        if found is None or not hasattr(found, "red") or found.alpha == 0:
+        if not isinstance(found, tinycss2.color3.RGBA) or found.alpha == 0:  # None, or currentColor
             return None
         return cls(found.red, found.green, found.blue)
 
@@ -56,7 +57,7 @@ class Colour:
         return best
 
 
-def span_colour(attr: list[Any]) -> Colour | None:
+def span_colour(attr: Attr) -> Colour | None:
     """The ``color`` of a pandoc Span's ``style`` attribute, if it sets one."""
     style = next((value for key, value in attr[2] if key == "style"), "")
     if "color" not in style:

@@ -12,7 +12,7 @@ class DocumentError(Exception):
         self.diagnostics = diagnostics
         super().__init__("\n".join(d.format() for d in diagnostics))
 
-    def __reduce__(self):  # rebuilt from its diagnostics when it comes back from a forked child
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[list[Diagnostic]]]:  # rebuilt from its diagnostics when it comes back from a forked child
         return (type(self), (self.diagnostics,))
 
     @classmethod

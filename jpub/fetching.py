@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
-class SourceTreeFetcher(URLFetcher):
+class SourceTreeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information: its URLFetcher is Any
     """Refuses every URL but data: and file: under ``roots``; keeps a list of what it refused."""
 
     def __init__(self, roots: list[Path]):
@@ -25,11 +26,12 @@ class SourceTreeFetcher(URLFetcher):
         path = Path(unquote(parts.path)).resolve()
         return any(path.is_relative_to(root) for root in self.roots)
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         if not self.allows(url) or not _regular_or_absent(url):
             self.refused.append(url)
             raise ValueError(f"refused: {url}")
-        return super().fetch(url, headers)
+        response: URLFetcherResponse = super().fetch(url, headers)
+        return response
 
 
 def _regular_or_absent(url: str) -> bool:

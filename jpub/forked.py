@@ -20,7 +20,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from types import FrameType
+from typing import Generic, TypeVar, cast
 
 from jpub.errors import DocumentError
 
@@ -68,14 +69,16 @@ class Forked(Generic[T]):
             self._stop()
             raise
         try:
-            ok, value = pickle.loads(data) if data else (None, None)
+            outcome: tuple[bool, object] | None = pickle.loads(data) if data else None  # what _outcome sent
         except Exception:  # cut off mid-way: the child died while it was sending
-            ok = None
-        if ok is None:
+            outcome = None
+        if outcome is None:
             message = f"子プロセスが結果を返さずに終了しました（{_describe(status)}。メモリ不足などで強制終了された可能性があります）"
             raise ChildFailed.at("build.py", 0, message, "child-process")
+        ok, value = outcome
         if ok:
-            return value
+            return cast(T, value)  # the task's return value: a T, which pickle cannot tell mypy
+        assert isinstance(value, BaseException)  # _outcome sends (False, exception)
         raise value
 
     def cancel(self) -> None:
@@ -135,7 +138,7 @@ def _child(task: Callable[[], object], read: int, write: int) -> None:
         os._exit(status)
 
 
-def _exit_on_terminate(signum, frame) -> None:
+def _exit_on_terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds the task: context managers remove what it made
 
 

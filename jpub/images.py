@@ -6,13 +6,13 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 from jpub import svg
 from jpub.diagnostics import Diagnostic
 from jpub.errors import DocumentError
-from jpub.pandoc_ast import plain_text
+from jpub.pandoc_ast import Block, plain_text
 from jpub.source_template import Rendered
 
 RULE = "image"
@@ -82,10 +82,10 @@ class Embedder:
         return data_uri(data, kind)
 
 
-def local_files(node: Any, root: Path) -> list[Path]:
+def local_files(node: object, root: Path) -> list[Path]:
     """The files beside the source that the images of an AST (or a part of one) are read from."""
     found: list[Path] = []
-    stack = [node]
+    stack: list[object] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, list):
@@ -98,15 +98,20 @@ def local_files(node: Any, root: Path) -> list[Path]:
     return found
 
 
-def embed(node: Any, embedder: Embedder) -> Any:
+def embed(blocks: list[Block], embedder: Embedder) -> list[Block]:
     """Every Image with its file embedded; an image whose URL the resource policy removed keeps only its text."""
+    # a copy has the shape of what it copies (an Image's text stands in an inline list where the Image stood)
+    return cast(list[Block], _embedded(blocks, embedder))
+
+
+def _embedded(node: Any, embedder: Embedder) -> Any:
     if isinstance(node, list):
         out: list[Any] = []
         for item in node:
             if isinstance(item, dict) and item.get("t") == "Image" and not item["c"][2][0]:
                 out.extend(item["c"][1])
             else:
-                out.append(embed(item, embedder))
+                out.append(_embedded(item, embedder))
         return out
     if isinstance(node, dict):
         if node.get("t") == "Image":
@@ -115,11 +120,11 @@ def embed(node: Any, embedder: Embedder) -> Any:
                 # no alternative text (the figure-alt check warns): marked as decoration, as HTML wants it said
                 attr = [attr[0], attr[1], [*attr[2], ["alt", ""]]]
             return {"t": "Image", "c": [attr, alt, [embedder(url), title]]}
-        return {key: embed(value, embedder) for key, value in node.items()}
+        return {key: _embedded(value, embedder) for key, value in node.items()}
     return node
 
 
-def _urls(node: Any) -> list[str]:
+def _urls(node: object) -> list[str]:
     if isinstance(node, list):
         return [url for item in node for url in _urls(item)]
     if not isinstance(node, dict):
@@ -129,10 +134,10 @@ def _urls(node: Any) -> list[str]:
     return [url for value in node.values() for url in _urls(value)]
 
 
-def font_warnings(blocks: list[Any], embedder: Embedder, known: tuple[str, ...]) -> list[Diagnostic]:
+def font_warnings(blocks: list[Block], embedder: Embedder, known: tuple[str, ...]) -> list[Diagnostic]:
     """A warning at the line of every SVG figure that names a face neither generic nor configured: the editions
     set its text in their sans face instead (a face they do not have would bring a fallback font into the PDF)."""
-    found = []
+    found: list[Diagnostic] = []
     for url in dict.fromkeys(_urls(blocks)):
         path = embedder.root / unquote(urlsplit(url).path)
         if url.startswith("data:") or not path.is_file() or path.stat().st_size > MAX_BYTES:

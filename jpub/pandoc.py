@@ -7,11 +7,11 @@ import json
 import signal
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pypandoc
 
 from jpub.errors import DocumentError
+from jpub.pandoc_ast import Tree, read_tree
 
 # smart quotes would rewrite punctuation; ids are ours (pandoc_ast.assign_ids); a line break between two Japanese
 # characters is no space (the Markdown reader would make one of it, as between English words), in every edition
@@ -21,7 +21,7 @@ READER = "markdown-smart-auto_identifiers+east_asian_line_breaks"
 @functools.cache
 def executable() -> str:
     try:
-        return pypandoc.get_pandoc_path()
+        return str(pypandoc.get_pandoc_path())  # a path, as a str (pypandoc has no type information)
     except OSError:
         raise DocumentError.at("pandoc", 0, "pandoc が見つかりません（pip install pypandoc-binary）", "pandoc") from None
 
@@ -53,9 +53,9 @@ def run(args: list[str], data: bytes, cwd: Path | None = None) -> bytes:
     return done.stdout
 
 
-def parse_markdown(text: str) -> dict[str, Any]:
+def parse_markdown(text: str) -> Tree:
     """pandoc's AST of a Markdown text: a fresh copy each time, the callers change it."""
-    return json.loads(_parsed(text))
+    return read_tree(_parsed(text))
 
 
 @functools.lru_cache(maxsize=4)
@@ -64,5 +64,5 @@ def _parsed(text: str) -> bytes:
     return run(["-f", READER, "-t", "json"], text.encode("utf-8"))
 
 
-def write(ast: dict[str, Any], to: str, extra: list[str] | None = None, cwd: Path | None = None) -> bytes:
+def write(ast: Tree, to: str, extra: list[str] | None = None, cwd: Path | None = None) -> bytes:
     return run(["-f", "json", "-t", to, *(extra or [])], json.dumps(ast, ensure_ascii=False).encode("utf-8"), cwd)

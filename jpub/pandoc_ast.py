@@ -2,82 +2,115 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict, TypeVar, cast
 
 from jpub import numbering
 
-Block = dict[str, Any]
+
+class Element(TypedDict):
+    """One element of pandoc's JSON AST, block or inline: its constructor's name (``Para``, ``Str``, …) and,
+    for all but those without fields (``Space``, ``SoftBreak``, ``LineBreak``, ``HorizontalRule``), its
+    fields. pandoc writes several fields as one JSON array of mixed types (a Header's is ``[level, attr,
+    inlines]``), which no Python type spells: ``c`` is untyped JSON, read by position where its shape is known."""
+
+    t: str
+    c: NotRequired[Any]
 
 
-def plain_text(inlines: list[dict[str, Any]]) -> str:
+Block = Element  # Para, Header, Div, Table, …
+Inline = Element  # Str, Space, Emph, Link, Note, …
+Attr = list[Any]  # an element's attributes: [id, [class, …], [[key, value], …]], a mixed JSON array
+Row = list[Any]  # a table row: [attr, [cell, …]]
+Cell = list[Any]  # a table cell: [attr, alignment, row span, column span, [block, …]]
+
+# The whole document as pandoc reads and writes it.
+Tree = TypedDict("Tree", {"pandoc-api-version": list[int], "meta": dict[str, Any], "blocks": list[Block]})
+
+# What rebuild hands its function: any JSON object met on the way, an element or a part of one (the meta map).
+Replace = Callable[[dict[str, Any]], Element | None]
+Part = TypeVar("Part")
+
+
+def read_tree(data: str | bytes) -> Tree:
+    """pandoc's JSON (its ``-t json`` output, or a copy of it) as a Tree, after checking it has that shape."""
+    tree = json.loads(data)
+    if not (isinstance(tree, dict) and isinstance(tree.get("meta"), dict) and isinstance(tree.get("blocks"), list)):
+        raise ValueError("pandoc's JSON has no meta map and block list")  # pandoc always writes both: a bug
+    return cast(Tree, tree)
+
+
+def plain_text(inlines: list[Inline]) -> str:
     """The text a reader sees, with soft breaks as spaces (as every writer emits them)."""
     parts: list[str] = []
     for node in inlines:
-        kind, content = node["t"], node.get("c")
+        kind = node["t"]
         if kind == "Str":
-            parts.append(content)
+            parts.append(node["c"])
         elif kind in ("Space", "SoftBreak"):
             parts.append(" ")
         elif kind == "LineBreak":
             parts.append("\n")
         elif kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            parts.append(plain_text(content))
+            parts.append(plain_text(node["c"]))
         elif kind == "Quoted":
-            open_, close = ("“", "”") if content[0]["t"] == "DoubleQuote" else ("‘", "’")
-            parts.append(open_ + plain_text(content[1]) + close)
+            open_, close = ("“", "”") if node["c"][0]["t"] == "DoubleQuote" else ("‘", "’")
+            parts.append(open_ + plain_text(node["c"][1]) + close)
         elif kind == "Code":
-            parts.append(content[1])
+            parts.append(node["c"][1])
         elif kind in ("Link", "Image"):
-            parts.append(plain_text(content[1]))
+            parts.append(plain_text(node["c"][1]))
         elif kind in ("Span", "Cite"):
-            parts.append(plain_text(content[1]))
+            parts.append(plain_text(node["c"][1]))
         elif kind == "Math":
-            parts.append(content[1])
+            parts.append(node["c"][1])
     return "".join(parts)
 
 
-def rebuild(node: Any, replace: Callable[[dict[str, Any]], Any | None]) -> Any:
+def rebuild(node: Part, replace: Replace) -> Part:
     """A copy of an AST (or any part of one) in which every element for which ``replace`` returns something
     is that something; the others are copied with their parts rebuilt the same way."""
+    # The copy has the shape of what it copies (an element stands where an element stood), which the
+    # isinstance checks below cannot tell mypy: hence the casts.
     if isinstance(node, list):
-        return [rebuild(item, replace) for item in node]
+        return cast(Part, [rebuild(item, replace) for item in node])
     if not isinstance(node, dict):
         return node
     replaced = replace(node)
     if replaced is not None:
-        return replaced
-    return {key: rebuild(value, replace) for key, value in node.items()}
+        return cast(Part, replaced)
+    return cast(Part, {key: rebuild(value, replace) for key, value in node.items()})
 
 
 def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
     """Every block, depth first, in document order."""
     for block in blocks:
         yield block
-        kind, content = block["t"], block.get("c")
+        kind = block["t"]
         if kind in ("BlockQuote",):
-            yield from walk_blocks(content)
+            yield from walk_blocks(block["c"])
         elif kind == "Div":
-            yield from walk_blocks(content[1])
+            yield from walk_blocks(block["c"][1])
         elif kind in ("BulletList",):
-            for item in content:
+            for item in block["c"]:
                 yield from walk_blocks(item)
         elif kind == "OrderedList":
-            for item in content[1]:
+            for item in block["c"][1]:
                 yield from walk_blocks(item)
         elif kind == "DefinitionList":
-            for _term, definitions in content:
+            for _term, definitions in block["c"]:
                 for definition in definitions:
                     yield from walk_blocks(definition)
         elif kind == "Figure":
-            yield from walk_blocks(content[2])
+            yield from walk_blocks(block["c"][2])
         elif kind == "Table":
             for cell_blocks in table_cells(block):
                 yield from walk_blocks(cell_blocks)
 
 
-def table_rows(table: Block) -> list[Any]:
+def table_rows(table: Block) -> list[Row]:
     """Every row of a table: header rows, then each body's head and body rows, then footer rows."""
     _attr, _caption, _specs, head, bodies, foot = table["c"]
     rows = list(head[1])
@@ -103,7 +136,7 @@ class Heading:
 
 
 def headings(blocks: list[Block]) -> tuple[Heading, ...]:
-    found = []
+    found: list[Heading] = []
     for block in walk_blocks(blocks):
         if block["t"] == "Header":
             level, attr, inlines = block["c"]

@@ -84,10 +84,11 @@ def read(path: Path, overrides: Mapping[str, Any] | None = None, formats: Iterab
 def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
     date = front.get("date")
     if isinstance(date, str):
+        written = date
         try:
-            date = dt.date.fromisoformat(date.strip())
+            date = dt.date.fromisoformat(written.strip())
         except ValueError:
-            date = parse_era_date(date)
+            date = parse_era_date(written)
             if date is None:
                 message = f"date は 2024-06-11 か 令和6年6月11日 の形の、存在する日付で書いてください（{front['date']!r}）"
                 raise DocumentError.at(shown, date_line, message, "front-matter") from None
@@ -129,15 +130,15 @@ def parse(draft: Draft) -> Publication:
     for fmt, rendered in draft.renderings.items():
         if rendered.text not in parsed:
             tree = pandoc.parse_markdown(rendered.text)
-            tree["blocks"], notes = policy.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
+            tree["blocks"], dropped = policy.sanitise(tree["blocks"], rendered, draft.source.display, draft.source.path.parent)
             if any(command in rendered.text for command in pandoc_ast.TEX_PAGE_BREAKS):
                 tree["blocks"] = pandoc_ast.read_page_breaks(tree["blocks"])
             pandoc_ast.assign_ids(tree["blocks"])
             tree["blocks"] = blocks.structure(tree["blocks"], draft.settings.column_numbering)
             tree["blocks"], crossrefs = crossref.apply(tree["blocks"], draft.settings)
-            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(notes), crossrefs)
+            parsed[rendered.text] = (json.dumps(tree, ensure_ascii=False), tuple(dropped), crossrefs)
         tree_json, notes, crossrefs = parsed[rendered.text]
-        body = pandoc_ast.split_cover(json.loads(tree_json)["blocks"])[1]
+        body = pandoc_ast.split_cover(pandoc_ast.read_tree(tree_json)["blocks"])[1]
         documents[fmt] = Document(fmt, rendered, tree_json, pandoc_ast.headings(body), notes, crossrefs)
     return Publication(draft.source, draft.settings, draft.meta, draft.variables, MappingProxyType(documents))
 

@@ -23,6 +23,7 @@ from typing import Any
 from jpub import rawhtml
 from jpub.diagnostics import Diagnostic
 from jpub.links import image_refusal, link_refusal
+from jpub.pandoc_ast import Attr, Block
 from jpub.source_template import Rendered
 
 RULE = "raw-html"
@@ -58,7 +59,7 @@ Warn = Callable[[str, str], None]
 _DROPPED = object()  # a node the policy removed (None is a legitimate value in the AST)
 
 
-def sanitise(blocks: list[Any], rendered: Rendered, path: str, root: Path | None = None) -> tuple[list[Any], list[Diagnostic]]:
+def sanitise(blocks: list[Block], rendered: Rendered, path: str, root: Path | None = None) -> tuple[list[Block], list[Diagnostic]]:
     """(blocks without what the policy forbids, one warning for each line where something was dropped).
     ``root`` is the source's folder: local images must lie inside it."""
     found: dict[int, list[str]] = {}
@@ -79,7 +80,7 @@ def _one(messages: list[str]) -> str:
 
 
 def _clean_list(items: list[Any], warn: Warn, root: Path | None) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for item in items:
         cleaned = _clean(item, warn, root)
         if cleaned is not _DROPPED:
@@ -116,7 +117,7 @@ def _clean(node: Any, warn: Warn, root: Path | None) -> Any:
     return {"t": kind, "c": _clean(content, warn, root)}
 
 
-def _raw(node: dict[str, Any], warn: Warn) -> Any:
+def _raw(node: dict[str, Any], warn: Warn) -> object:
     form, text = node["c"][0].lower(), node["c"][1]
     if form in _HTML:
         why = rawhtml.refusal(text)
@@ -129,10 +130,11 @@ def _raw(node: dict[str, Any], warn: Warn) -> Any:
     return node
 
 
-def _attributes(attr: list[Any]) -> dict[str, str]:
+def _attributes(attr: Attr) -> dict[str, str]:
     """Drop the key=value attributes that run or load something, read as HTML reads them (case-insensitively);
     what was dropped (attribute → what to tell the author)."""
-    kept, refused = [], {}
+    kept: list[list[str]] = []
+    refused: dict[str, str] = {}
     for key, value in attr[2]:
         name = key.lower()
         loads = name == "style" and rawhtml.refusal(f'<span style="{html.escape(value)}">')

@@ -4,7 +4,6 @@ edition's rendering. Made only by ``pipeline.parse``."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,10 +56,10 @@ class Document:
     def figures(self) -> tuple[Target, ...]:
         return self.crossrefs.targets
 
-    def ast(self) -> dict[str, Any]:
-        return json.loads(self.ast_json)
+    def ast(self) -> pandoc_ast.Tree:
+        return pandoc_ast.read_tree(self.ast_json)
 
-    def parts(self) -> tuple[dict[str, Any], dict[str, Any]]:
+    def parts(self) -> tuple[pandoc_ast.Tree, pandoc_ast.Tree]:
         """(cover AST, body AST): the ::: cover material and the rest."""
         tree = self.ast()
         cover, body = pandoc_ast.split_cover(tree["blocks"])
@@ -82,5 +81,5 @@ class Publication:
         for document in self.documents.values():
             files += document.rendered.includes
         for tree in {document.ast_json for document in self.documents.values()}:  # editions may share a parse
-            files += images.local_files(json.loads(tree)["blocks"], self.source.path.parent)
+            files += images.local_files(pandoc_ast.read_tree(tree)["blocks"], self.source.path.parent)
         return files

@@ -7,14 +7,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from jpub import item_numbers
 from jpub.crossref import scheme
 from jpub.errors import DocumentError
 from jpub.page_flow import DEFAULT_PAGE_FLOW, PAGE_FLOW_UNITS, PAGE_FLOWS, SHORTHANDS
 
-SEVERITIES = ("off", "warning", "error")
+RuleSetting = Literal["off", "warning", "error"]  # what publish.checks may set a rule to
+SEVERITIES: tuple[RuleSetting, ...] = ("off", "warning", "error")
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 COLUMN_NUMBERING = ("none", "document", "chapter")  # コラム / コラム1 / コラム2-1
 LINK_URLS = ("footnote", "after", "none")  # where the print edition prints a link's URL
@@ -37,7 +38,7 @@ class Settings:
     table_number: str = ""  # of tables; the same text as figure_number makes one series (図表)
     list_of_figures: bool = False  # a 図表目次 after the 目次
     pdf_reference_page: bool = False  # print edition: a reference says its target's page (図1-2（p.5）)
-    checks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    checks: Mapping[str, RuleSetting] = field(default_factory=lambda: MappingProxyType({}))
     numbering: tuple[str, ...] = ()  # the document's own order of item numbers below 第N項, outermost first
     page_flow: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PAGE_FLOW)  # {part|chapter: new-page|recto|run-on}
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import tinycss2
 from lxml import etree
+from tinycss2.ast import DimensionToken, IdentToken, LiteralToken, Node, NumberToken, PercentageToken, StringToken
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _GENERIC = {
@@ -67,17 +68,20 @@ class Rewritten:
 
 def families(value: str) -> list[str]:
     """The names in a font-family value: quoted strings and runs of identifiers, comma-separated."""
-    names, current = [], []
+    names: list[str] = []
+    current: list[str] = []
     for token in tinycss2.parse_component_value_list(value):
-        if token.type == "literal" and token.value == ",":
+        if _is_literal(token, ","):
             names.append(" ".join(current))
             current = []
-        elif token.type == "string":
-            current.append(token.value)
-        elif token.type == "ident":
+        elif isinstance(token, (StringToken, IdentToken)):
             current.append(token.value)
     names.append(" ".join(current))
     return [name.strip() for name in names if name.strip()]
+
+
+def _is_literal(token: Node, value: str) -> bool:
+    return isinstance(token, LiteralToken) and token.value == value
 
 
 class _Rewriter:
@@ -99,9 +103,9 @@ class _Rewriter:
         """The ``font`` shorthand with its family part (after the size and optional /line-height) mapped."""
         tokens = [t for t in tinycss2.parse_component_value_list(value) if t.type not in ("whitespace", "comment")]
         for index, token in enumerate(tokens):
-            if token.type in ("dimension", "percentage", "number") or (token.type == "ident" and token.lower_value in _SIZE_KEYWORDS):
+            if isinstance(token, (DimensionToken, PercentageToken, NumberToken)) or (isinstance(token, IdentToken) and token.lower_value in _SIZE_KEYWORDS):
                 rest = index + 1
-                if rest < len(tokens) and tokens[rest].type == "literal" and tokens[rest].value == "/":
+                if rest < len(tokens) and _is_literal(tokens[rest], "/"):
                     rest += 2
                 head = " ".join(tinycss2.serialize([t]) for t in tokens[:rest])
                 return f"{head} {self.family_value(tinycss2.serialize(tokens[rest:]))}"
@@ -150,10 +154,10 @@ def set_faces(data: bytes, faces: Faces) -> Rewritten:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.get("font-family"):
-            element.set("font-family", rewriter.family_value(element.get("font-family")))
-        if element.get("style"):
-            element.set("style", rewriter.declarations(element.get("style")))
+        if family := element.get("font-family"):
+            element.set("font-family", rewriter.family_value(family))
+        if style := element.get("style"):
+            element.set("style", rewriter.declarations(style))
         if etree.QName(element).localname == "style" and element.text:
             element.text = rewriter.sheet(element.text)
     if not root.get("font-family"):

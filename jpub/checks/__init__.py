@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from jpub.checks import artefacts, contents, dates, figures, items, koyobun, markup, prepare, references, structure, template, text
-from jpub.checks.model import Finding, Place, Rule
+from jpub.checks.model import Finding, Place, Rule, Severity
 from jpub.checks.placing import SourceFile
 from jpub.checks.view import Doc
 from jpub.diagnostics import Diagnostic, sort
 from jpub.publication import Publication
+from jpub.settings import RuleSetting
 from jpub.source import Source
 
 CONFIG_RULE = "check-config"
@@ -94,16 +95,16 @@ def run(pub: Publication) -> list[Diagnostic]:
     return sort(found)
 
 
-def _diagnostic(doc: Doc, finding: Finding, severity: str, rule: str) -> Diagnostic:
+def _diagnostic(doc: Doc, finding: Finding, severity: Severity, rule: str) -> Diagnostic:
     where = finding.where
     path = doc.files[where.file].display
     fixes = tuple((e.line, e.column, e.old, e.new) for e in finding.fixes)
-    return Diagnostic(path, where.line, where.column, severity, rule, finding.message, _context(doc, where), fixes)  # type: ignore[arg-type]
+    return Diagnostic(path, where.line, where.column, severity, rule, finding.message, _context(doc, where), fixes)
 
 
 def _context(doc: Doc, where: Place) -> str:
     """「a.md:3 ← doc.md:12 で取り込み」: the lines that brought an included line into the source."""
-    chain = []
+    chain: list[str] = []
     via = where.via
     while via is not None:
         chain.append(f"{doc.files[via.file].display}:{via.line}")
@@ -115,9 +116,10 @@ def _unknown(rule: str) -> str:
     return f"規則ID は {', '.join(BY_ID)} のいずれかのはずが {rule!r}"
 
 
-def _configure(source: Source, checks: Mapping[str, str]) -> tuple[list[Diagnostic], dict[str, str]]:
+def _configure(source: Source, checks: Mapping[str, RuleSetting]) -> tuple[list[Diagnostic], dict[str, RuleSetting]]:
     """publish.checks: known ids only; an unknown id is an error at its line in the front matter."""
-    problems, severities = [], {}
+    problems: list[Diagnostic] = []
+    severities: dict[str, RuleSetting] = {}
     for rule, severity in checks.items():
         if rule in BY_ID:
             severities[rule] = severity

@@ -17,7 +17,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from jpub.pandoc_ast import Block as Node
 from jpub.pandoc_ast import has_class, plain_text, table_cells
@@ -41,6 +41,15 @@ class Block:
     cover: bool = False  # inside ::: cover
     item: tuple[int, int] | None = None  # (list, item) for the first block of a list item
     ordered: bool = False  # that list is an ordered list (pandoc numbers it)
+
+
+class _Surroundings(TypedDict, total=False):
+    """What the blocks around a block say about it: the Block fields after its text and place."""
+
+    level: int
+    cover: bool
+    item: tuple[int, int] | None
+    ordered: bool
 
 
 def skeleton(text: str) -> str:
@@ -131,7 +140,7 @@ def placed(tree_blocks: list[Node], rendered_text: str) -> tuple[Block, ...]:
     return tuple(found)
 
 
-def _leaves(blocks: list[Node], info: dict[str, Any], lists: Iterator[int]) -> Iterator[tuple[Node, dict[str, Any]]]:
+def _leaves(blocks: list[Node], info: _Surroundings, lists: Iterator[int]) -> Iterator[tuple[Node, _Surroundings]]:
     for block in blocks:
         kind: str = block["t"]
         content: Any = block.get("c")

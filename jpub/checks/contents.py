@@ -59,9 +59,10 @@ def _targets(doc: Doc, entries: list[Entry]) -> list[Heading]:
         while stack and doc.headings[stack[-1]].level >= heading.level:
             stack.pop()
         stack.append(pos)
-    outer = [p for p in stack if doc.headings[p].unit and UNITS.index(doc.headings[p].unit.unit) < rank]  # type: ignore[union-attr]
+    outer = [p for p in stack if (unit := doc.headings[p].unit) and UNITS.index(unit.unit) < rank]
     anchor = outer[-1] if outer else None
-    direct = anchor is not None and doc.headings[anchor].unit.unit == UNITS[rank - 1]  # type: ignore[union-attr]
+    anchor_unit = doc.headings[anchor].unit if anchor is not None else None
+    direct = anchor_unit is not None and anchor_unit.unit == UNITS[rank - 1]
     found = []
     for heading in doc.headings:
         if heading.index <= last:

@@ -13,12 +13,12 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from jpub import crossref, pandoc, pandoc_ast, settings
 from jpub.checks.model import Place
 from jpub.checks.view import Doc
 from jpub.crossref import Crossrefs, ids
+from jpub.pandoc_ast import Block
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,12 @@ def _parsed(text: str, schemes: tuple[str, str]) -> Parsed:
     )
 
 
-def _is_text(block: dict[str, Any]) -> bool:
+def _is_text(block: Block) -> bool:
     """A paragraph of text: not a figure's image, whose alt text repeats the caption."""
     return block["t"] in ("Para", "Plain") and not all(node["t"] in ("Image", "Space", "SoftBreak") for node in block["c"])
 
 
-def _images(node: Any) -> Iterator[tuple[str, str]]:
+def _images(node: object) -> Iterator[tuple[str, str]]:
     if isinstance(node, list):
         for item in node:
             yield from _images(item)

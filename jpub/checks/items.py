@@ -96,7 +96,9 @@ def placed(doc: Doc) -> Iterator[Placed]:
             while stack and (stack[-1].heading is None or stack[-1].level >= node.level or _closes(node, stack[-1])):
                 stack.pop()
         else:
-            while stack and stack[-1].marker is not None and stack[-1].marker.rank >= node.marker.rank:  # type: ignore[union-attr]
+            marker = node.marker
+            assert marker is not None  # a node that is no heading is an item number
+            while stack and (above := stack[-1].marker) is not None and above.rank >= marker.rank:
                 stack.pop()
         parent = stack[-1] if stack else None
         stack.append(node)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any
 
 from jpub import pandoc
 from jpub.checks import blocks, placing, units, view
+from jpub.checks.placing import SourceFile
 from jpub.publication import Publication
 
 _OPAQUE = {"Code", "CodeBlock", "RawInline", "RawBlock", "Math"}
+
+
+# One rendering made ready: (its formats, its files, its lines, its placed blocks, its units of text).
+_Prepared = tuple[tuple[str, ...], tuple[SourceFile, ...], tuple[view.Line, ...], tuple[blocks.Block, ...], tuple[units.Unit, ...]]
 
 
 def docs(pub: Publication) -> tuple[view.Doc, ...]:
@@ -18,7 +22,7 @@ def docs(pub: Publication) -> tuple[view.Doc, ...]:
     groups: dict[str, list[str]] = {}
     for fmt, document in pub.documents.items():
         groups.setdefault(document.rendered.text, []).append(fmt)
-    prepared = []
+    prepared: list[_Prepared] = []
     for formats in groups.values():
         document = pub.documents[formats[0]]
         rendered = document.rendered
@@ -47,7 +51,7 @@ def docs(pub: Publication) -> tuple[view.Doc, ...]:
     )
 
 
-def _candidates(prepared: list[Any]) -> list[str]:
+def _candidates(prepared: list[_Prepared]) -> list[str]:
     texts: dict[str, None] = {}
     for *_rest, lines, _placed, found in prepared:
         for unit in found:
@@ -78,7 +82,7 @@ def literal_runs(texts: list[str]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(found)
 
 
-def _strings(node: Any) -> Iterator[str]:
+def _strings(node: object) -> Iterator[str]:
     if isinstance(node, list):
         for child in node:
             yield from _strings(child)

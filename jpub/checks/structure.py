@@ -14,8 +14,14 @@ SEPARATOR_NAMES = {" ": "半角空白", "\u3000": "全角空白", "": "区切り
 FORM_NAMES = {"arabic": "半角数字", "fullwidth": "全角数字", "kanji": "漢数字"}
 
 
-def _numbered(doc: Doc) -> list[Heading]:
-    return [h for h in doc.headings if h.unit]
+def _numbered(doc: Doc) -> list[tuple[Heading, UnitNumber]]:
+    """Every numbered heading, with its number."""
+    return [(h, h.unit) for h in doc.headings if h.unit]
+
+
+def _parent_unit(doc: Doc, heading: Heading) -> UnitNumber | None:
+    """The number of the numbered heading ``heading`` sits in, if it sits in one."""
+    return doc.headings[heading.parent].unit if heading.parent is not None else None
 
 
 def _at(doc: Doc, heading: Heading) -> Place:
@@ -38,15 +44,14 @@ def sequence(doc: Doc) -> Iterator[Finding]:
 
 def _sequence(doc: Doc) -> Iterator[tuple[str, Finding]]:
     last: dict[tuple[int | None, str], int] = {}
-    for heading in _numbered(doc):
-        unit = heading.unit
-        assert unit is not None
+    for heading, unit in _numbered(doc):
         key = (heading.parent, unit.unit)
         previous = last.get(key)
         last[key] = unit.value
         where = _at(doc, heading)
         if previous is None and unit.value != 1:
-            parent = _label(doc.headings[heading.parent].unit) if heading.parent is not None else "文書"  # type: ignore[arg-type]
+            above = _parent_unit(doc, heading)
+            parent = _label(above) if above else "文書"
             message = expected_found(f"{parent} の最初の{unit.unit}は", _label(unit, 1), _label(unit))
             yield "start", Finding(where, message)
         elif previous is not None and unit.value != previous + 1:
@@ -57,16 +62,14 @@ def _sequence(doc: Doc) -> Iterator[tuple[str, Finding]]:
 def parent(doc: Doc) -> Iterator[Finding]:
     """A unit sits inside its parent unit: 項 in a 節, 節 in a 章, 章 in a 部 when the document has 部."""
     numbered_headings = _numbered(doc)
-    used = {h.unit.unit for h in numbered_headings if h.unit}
+    used = {unit.unit for _heading, unit in numbered_headings}
     top = min((UNITS.index(u) for u in used), default=0)
-    for heading in numbered_headings:
-        unit = heading.unit
-        assert unit is not None
+    for heading, unit in numbered_headings:
         rank = UNITS.index(unit.unit)
         if rank <= top:
             continue
         wanted = UNITS[rank - 1]
-        above = doc.headings[heading.parent].unit if heading.parent is not None else None
+        above = _parent_unit(doc, heading)
         if above is None or above.unit != wanted:
             found = f"{_label(above)} の直下" if above else "上位の見出しなし"
             where = _at(doc, heading)
@@ -76,9 +79,10 @@ def parent(doc: Doc) -> Iterator[Finding]:
 def expected_levels(doc: Doc) -> dict[str, int]:
     """Each unit's heading level, inferred from the document: its usual level, deeper than the unit above."""
     levels: dict[str, Counter[int]] = {}
-    for heading in _numbered(doc):
-        levels.setdefault(heading.unit.unit, Counter())[heading.level] += 1  # type: ignore[union-attr]
-    expected, floor = {}, 0
+    for heading, number in _numbered(doc):
+        levels.setdefault(number.unit, Counter())[heading.level] += 1
+    expected: dict[str, int] = {}
+    floor = 0
     for unit in UNITS:
         if unit in levels:
             usual = min(levels[unit].items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -90,11 +94,11 @@ def expected_levels(doc: Doc) -> dict[str, int]:
 def level(doc: Doc) -> Iterator[Finding]:
     """Every 章 at one heading level (every 節, 項, 部 too), each unit deeper than the one above it."""
     expected = expected_levels(doc)
-    for heading in _numbered(doc):
-        want = expected[heading.unit.unit]  # type: ignore[union-attr]
+    for heading, unit in _numbered(doc):
+        want = expected[unit.unit]
         if heading.level != want:
             where = _at(doc, heading)
-            subject = f"{_label(heading.unit)} の見出しレベルは"  # type: ignore[arg-type]
+            subject = f"{_label(unit)} の見出しレベルは"
             yield Finding(where.at_column(1), expected_found(subject, MARKS.get(want, "#" * want), "#" * heading.level))
 
 
@@ -111,12 +115,12 @@ def skip(doc: Doc) -> Iterator[Finding]:
 
 def _labels(doc: Doc) -> Iterator[tuple[int, int, UnitNumber]]:
     """Every number written as a heading or a list item: (line index, column of 第, unit)."""
-    for heading in _numbered(doc):
-        yield heading.index, heading.start, heading.unit  # type: ignore[misc]
+    for heading, unit in _numbered(doc):
+        yield heading.index, heading.start, unit
     for item in (item for listed in doc.lists for item in listed.items):
-        unit = numbered(item.text)
-        if unit:
-            yield item.index, item.start, unit
+        written = numbered(item.text)
+        if written:
+            yield item.index, item.start, written
 
 
 def _written(unit: UnitNumber) -> str:

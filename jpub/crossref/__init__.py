@@ -5,7 +5,7 @@ captions (captions), and turn each reference into a link that says the number (r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jpub import pandoc_ast
 from jpub.crossref import captions, ids, numbers, references, targets
@@ -36,7 +36,7 @@ def schemes(settings: Settings) -> dict[Kind, Scheme]:
     return {kind: scheme_mod.parse(text) for kind, text in written.items() if text}
 
 
-def apply(blocks: list[Any], settings: Settings) -> tuple[list[Any], Crossrefs]:
+def apply(blocks: list[pandoc_ast.Block], settings: Settings) -> tuple[list[pandoc_ast.Block], Crossrefs]:
     """The blocks with numbered captions and resolved references (figures and tables get ids in place)."""
     found = targets.find(blocks)
     has_parts = any(h.unit is not None and h.unit.unit == "部" for h in pandoc_ast.headings(blocks))

@@ -7,14 +7,19 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from jpub.crossref.numbers import NUMBER_CLASS, SEPARATOR, Target
 from jpub.crossref.targets import Found
+from jpub.pandoc_ast import Inline
 
 
-def number_span(text: str) -> dict[str, Any]:
+def number_span(text: str) -> Inline:
     return {"t": "Span", "c": [["", [NUMBER_CLASS], []], [{"t": "Str", "c": text}]]}
+
+
+def _text(text: str) -> list[Inline]:
+    """A Str of the text; nothing for no text."""
+    return [{"t": "Str", "c": text}] if text else []
 
 
 def fresh_id(target: Target, used: set[str]) -> str:
@@ -31,7 +36,7 @@ def fresh_id(target: Target, used: set[str]) -> str:
 
 def write(found: Sequence[Found], targets: Sequence[Target], used: set[str]) -> tuple[Target, ...]:
     """Give ids and caption numbers in place; the targets with the ids they now have."""
-    out = []
+    out: list[Target] = []
     for item, target in zip(found, targets, strict=True):
         if not item.id:
             item.set_id(fresh_id(target, used))
@@ -40,8 +45,8 @@ def write(found: Sequence[Found], targets: Sequence[Target], used: set[str]) -> 
             first = caption[0] if caption else None
             if first and first["t"] == "Str" and first["c"].startswith(target.written):
                 rest = first["c"][len(target.written) :]
-                caption[:1] = [number_span(target.written)] + ([{"t": "Str", "c": rest}] if rest else [])
+                caption[:1] = [number_span(target.written), *_text(rest)]
         elif target.number:
-            caption[:0] = [number_span(target.number)] + ([{"t": "Str", "c": SEPARATOR}] if caption else [])
+            caption[:0] = [number_span(target.number), *(_text(SEPARATOR) if caption else [])]
         out.append(replace(target, id=item.id))
     return tuple(out)

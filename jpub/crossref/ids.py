@@ -11,9 +11,9 @@ ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "Figure": 0, "Table": 0, "CodeBlock
 _RAW_ID = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
 
-def _nodes(node: Any) -> Iterator[dict[str, Any]]:
+def _nodes(node: object) -> Iterator[dict[str, Any]]:
     """Every element below ``node`` in document order (an explicit stack: deep trees, no recursion cost)."""
-    stack: list[Any] = [node]
+    stack: list[object] = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, list):
@@ -26,7 +26,7 @@ def _nodes(node: Any) -> Iterator[dict[str, Any]]:
                 stack.append(content)
 
 
-def defined(node: Any) -> Iterator[str]:
+def defined(node: object) -> Iterator[str]:
     """Each id in document order, as often as it is defined: {#id} attributes and id= in raw HTML."""
     for element in _nodes(node):
         kind = element["t"]
@@ -39,7 +39,7 @@ def defined(node: Any) -> Iterator[str]:
                 yield next(group for group in match.groups() if group is not None)
 
 
-def internal_links(node: Any) -> Iterator[str]:
+def internal_links(node: object) -> Iterator[str]:
     """The target of each link to a place in the document (#id), in document order."""
     for element in _nodes(node):
         if element["t"] == "Link":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jpub.crossref.numbers import Target
-from jpub.pandoc_ast import plain_text
+from jpub.pandoc_ast import Block, Inline, plain_text
 
 XREF_CLASS = "xref"
 JOIN = "、"
@@ -36,11 +36,11 @@ def target_id(written: str) -> str:
     return written[0].lower() + written[1:]
 
 
-def _text(value: str) -> dict[str, Any]:
+def _text(value: str) -> Inline:
     return {"t": "Str", "c": value}
 
 
-def link(target: Target, text: str) -> dict[str, Any]:
+def link(target: Target, text: str) -> Inline:
     return {"t": "Link", "c": [["", [XREF_CLASS], []], [_text(text)], [f"#{target.id}", ""]]}
 
 
@@ -60,19 +60,19 @@ class Resolver:
         self.targets = targets
         self.found: list[Reference] = []
 
-    def _one(self, written: str, suppress: bool = False, prefix: str = "") -> list[dict[str, Any]]:
+    def _one(self, written: str, suppress: bool = False, prefix: str = "") -> list[Inline]:
         target = self.targets.get(target_id(written))
         self.found.append(Reference(written, target_id(written), target is not None))
         if target is None:
             return [_text(f"@{written}")]  # left visible: the check reports it
         return [link(target, shown(target, suppress, prefix))]
 
-    def cite(self, node: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def cite(self, node: dict[str, Any]) -> list[Inline] | None:
         citations = node["c"][0]
         keys = [ID.match(c["citationId"]) for c in citations]
         if not any(keys):
             return None  # a citation of a work, not ours to resolve
-        out: list[dict[str, Any]] = []
+        out: list[Inline] = []
         for citation, key in zip(citations, keys, strict=True):
             if out:
                 out.append(_text(JOIN))
@@ -85,10 +85,10 @@ class Resolver:
             out += citation["citationSuffix"]
         return out
 
-    def text(self, value: str) -> list[dict[str, Any]] | None:
+    def text(self, value: str) -> list[Inline] | None:
         if "@" not in value or not IN_TEXT.search(value):
             return None
-        out: list[dict[str, Any]] = []
+        out: list[Inline] = []
         at = 0
         for match in IN_TEXT.finditer(value):
             if match.start() > at:
@@ -101,7 +101,8 @@ class Resolver:
 
     def visit(self, nodes: list[Any]) -> None:
         """Replace the references in a list of nodes and everything below it, in place (a copy of a long
-        document's tree would cost more than the search)."""
+        document's tree would cost more than the search). The list is any list of the AST: of blocks, of
+        inlines, or one of an element's mixed arrays."""
         index = 0
         while index < len(nodes):
             item = nodes[index]
@@ -122,7 +123,7 @@ class Resolver:
             else:
                 index += 1
 
-    def _below(self, content: Any) -> None:
+    def _below(self, content: object) -> None:
         if isinstance(content, list):
             self.visit(content)
 
@@ -130,7 +131,7 @@ class Resolver:
 _OPAQUE = {"Link", "Image", "Code", "CodeBlock", "RawInline", "RawBlock", "Math"}  # a link's text cannot hold a link
 
 
-def resolve(blocks: list[Any], targets: Mapping[str, Target]) -> tuple[list[Any], tuple[Reference, ...]]:
+def resolve(blocks: list[Block], targets: Mapping[str, Target]) -> tuple[list[Block], tuple[Reference, ...]]:
     """The blocks with every reference a link (or left as written when its id is unknown), and the references."""
     resolver = Resolver(targets)
     resolver.visit(blocks)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from jpub import numbering
-from jpub.pandoc_ast import Block, has_class, plain_text
+from jpub.pandoc_ast import Block, Inline, has_class, plain_text
 
 Kind = Literal["figure", "table"]
 KINDS: tuple[Kind, ...] = ("figure", "table")
@@ -47,7 +47,7 @@ class Found:
     kind: Kind
     block: Block
     place: Place
-    caption: list[Any] = field(default_factory=list)  # the caption's inlines (a list inside the block)
+    caption: list[Inline] = field(default_factory=list)  # the caption's inlines (a list inside the block)
 
     @property
     def id(self) -> str:
@@ -57,12 +57,12 @@ class Found:
         self.block["c"][0][0] = ident
 
 
-def caption_inlines(block: Block) -> list[Any]:
+def caption_inlines(block: Block) -> list[Inline]:
     """The inline list of a Figure's or Table's caption (made when it has none), to be changed in place."""
     blocks = block["c"][1][1]
     if not blocks or blocks[0]["t"] not in ("Plain", "Para"):
         blocks.insert(0, {"t": "Plain", "c": []})
-    inlines: list[Any] = blocks[0]["c"]
+    inlines: list[Inline] = blocks[0]["c"]
     return inlines
 
 
@@ -129,7 +129,7 @@ def find(blocks: list[Block]) -> list[Found]:
     return found
 
 
-def caption_inlines_view(block: Block) -> list[Any]:
+def caption_inlines_view(block: Block) -> list[Inline]:
     """A caption's inlines without changing the block (a table without caption stays without one)."""
     blocks = block["c"][1][1]
     return list(blocks[0]["c"]) if blocks and blocks[0]["t"] in ("Plain", "Para") else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jpub import pandoc
-from jpub.pandoc_ast import Heading
+from jpub.pandoc_ast import Block, Heading, Tree
 from jpub.publication import Document
 
 _SPLIT = '<div class="jpub-split"></div>'
@@ -20,8 +20,8 @@ class Fragments:
 def html_fragments(document: Document) -> Fragments:
     """Cover and body as HTML, in a single pandoc run."""
     cover, body = document.parts()
-    split = {"t": "RawBlock", "c": ["html", _SPLIT]}
-    tree = {**body, "blocks": cover["blocks"] + [split] + body["blocks"]}
+    split: Block = {"t": "RawBlock", "c": ["html", _SPLIT]}
+    tree: Tree = {**body, "blocks": cover["blocks"] + [split] + body["blocks"]}
     html = pandoc.write(tree, "html5", ["--wrap=none"]).decode("utf-8")
     before, _, after = html.partition(_SPLIT)
     return Fragments(before.strip(), after.strip())
@@ -33,20 +33,23 @@ class TocEntry:
     children: tuple[TocEntry, ...]
 
 
+_Open = tuple[Heading, list["_Open"]]  # a heading and the entries under it, while the tree is built
+
+
 def toc_tree(headings: tuple[Heading, ...], depth: int) -> tuple[TocEntry, ...]:
     """Headings down to ``depth`` as a tree (a deeper heading nests under the last shallower one)."""
-    roots: list[tuple[Heading, list]] = []
-    stack: list[tuple[Heading, list]] = []
+    roots: list[_Open] = []
+    stack: list[_Open] = []
     for heading in headings:
         if heading.level > depth:
             continue
-        node: tuple[Heading, list] = (heading, [])
+        node: _Open = (heading, [])
         while stack and stack[-1][0].level >= heading.level:
             stack.pop()
         (stack[-1][1] if stack else roots).append(node)
         stack.append(node)
 
-    def freeze(nodes: list) -> tuple[TocEntry, ...]:
+    def freeze(nodes: list[_Open]) -> tuple[TocEntry, ...]:
         return tuple(TocEntry(h, freeze(children)) for h, children in nodes)
 
     return freeze(roots)

@@ -87,8 +87,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, "application/json", json.dumps(self._state(self.server.board.snapshot), ensure_ascii=False).encode())
         elif path == "/events":
             self._events()
-        elif _PAGE_IMAGE.fullmatch(path):
-            self._page_image(int(_PAGE_IMAGE.fullmatch(path).group(1)))  # type: ignore[union-attr]
+        elif page := _PAGE_IMAGE.fullmatch(path):
+            self._page_image(int(page.group(1)))
         else:
             self._refuse(HTTPStatus.NOT_FOUND)
 

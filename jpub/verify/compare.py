@@ -70,18 +70,22 @@ def compare_lists(report: Report, rule: str, noun: str, want: tuple[ReadHeading,
 
 
 def _occurrences(haystack: str, needle: str, limit: int = 500) -> list[int]:
-    found, at = [], haystack.find(needle)
+    found: list[int] = []
+    at = haystack.find(needle)
     while at >= 0 and len(found) < limit:
         found.append(at)
         at = haystack.find(needle, at + 1)
     return found
 
 
+_Link = tuple[int, "_Link | None"]  # a node of a chain: (needle index, the node before it)
+
+
 def in_order(haystack: str, needles: list[str]) -> set[int]:
     """Indexes of the needles on a longest chain of occurrences in increasing position (patience sorting):
     one moved or missing text is then reported alone, not with everything after it."""
     tails: list[int] = []  # tails[k]: the smallest last position of a chain of length k + 1
-    nodes: list[tuple[int, object]] = []  # the node ending that chain: (needle index, previous node)
+    nodes: list[_Link] = []  # the node ending that chain
     for index, needle in enumerate(needles):
         for position in reversed(_occurrences(haystack, needle)):  # at most one occurrence per needle per chain
             k = bisect.bisect_left(tails, position)
@@ -91,10 +95,11 @@ def in_order(haystack: str, needles: list[str]) -> set[int]:
                 nodes.append(node)
             else:
                 tails[k], nodes[k] = position, node
-    chain, node = set(), nodes[-1] if nodes else None
-    while node is not None:
-        chain.add(node[0])
-        node = node[1]
+    chain: set[int] = set()
+    link = nodes[-1] if nodes else None
+    while link is not None:
+        chain.add(link[0])
+        link = link[1]
     return chain
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import docx
+import docx.document
+import docx.table
 import lxml.etree
 
 from jpub.verify.compare import Report, compare_lists
@@ -48,7 +50,7 @@ def docx_body_text(path: Path) -> str:
     """Paragraphs and table cells in document order (the cover, body and tables as a reader meets them)."""
     parts: list[str] = []
 
-    def walk(container) -> None:
+    def walk(container: docx.document.Document | docx.table._Cell) -> None:
         for item in container.iter_inner_content():
             if isinstance(item, docx.table.Table):
                 for row in item.rows:

@@ -12,7 +12,7 @@ from jpub.crossref.references import XREF_CLASS
 from jpub.editions import EDITIONS, figure_list
 from jpub.editions.figure_list import FigureList
 from jpub.editions.fragments import toc_depth
-from jpub.pandoc_ast import Block, Heading, plain_text, rebuild, walk_blocks
+from jpub.pandoc_ast import Block, Element, Heading, Part, plain_text, rebuild, walk_blocks
 from jpub.publication import Document, Publication
 from jpub.verify.text import ReadHeading, normalise
 
@@ -39,7 +39,8 @@ _TEXT_BLOCKS = ("Para", "Plain")
 
 def nested(headings: tuple[Heading, ...], depth: int = 99) -> list[tuple[int, Heading]]:
     """Headings down to ``depth`` with their nesting depth (a deeper heading nests under the last shallower)."""
-    entries, stack = [], []
+    entries: list[tuple[int, Heading]] = []
+    stack: list[int] = []  # the levels of the open ancestors
     for heading in headings:
         if heading.level > depth:
             continue
@@ -53,11 +54,11 @@ def nested(headings: tuple[Heading, ...], depth: int = 99) -> list[tuple[int, He
 _CALL = "\x00"  # stands for a note call while a text is flattened, then splits it
 
 
-def _without_notes(node: Any, pages: bool = False) -> Any:
+def _without_notes(node: Part, pages: bool = False) -> Part:
     """A copy of an AST part with every Note replaced by the call mark; with ``pages``, a call mark also after every
     reference, where the print edition adds its target's page (図1-2（p.5）)."""
 
-    def replace(element: dict[str, Any]) -> Any:
+    def replace(element: dict[str, Any]) -> Element | None:
         if element.get("t") == "Note":
             return {"t": "Str", "c": _CALL}
         if pages and element.get("t") == "Link" and XREF_CLASS in element["c"][0][1]:
@@ -67,7 +68,7 @@ def _without_notes(node: Any, pages: bool = False) -> Any:
     return rebuild(node, replace)
 
 
-def references(node: Any) -> list[tuple[str, str]]:
+def references(node: object) -> list[tuple[str, str]]:
     """(text, target id) of every reference link, in document order."""
     if isinstance(node, list):
         return [found for item in node for found in references(item)]
@@ -78,7 +79,7 @@ def references(node: Any) -> list[tuple[str, str]]:
     return [found for value in node.values() for found in references(value)]
 
 
-def _notes(node: Any) -> list[list[Block]]:
+def _notes(node: object) -> list[list[Block]]:
     """The blocks of every Note in an AST part, in document order."""
     if isinstance(node, list):
         return [note for item in node for note in _notes(item)]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
+from lxml.html import HtmlElement
 
 from jpub.verify.compare import Report, compare_lists, short
 from jpub.verify.reader import EditionReader
@@ -18,8 +19,13 @@ if TYPE_CHECKING:
     from jpub.verify.expectations import Expected
 
 
-def html_tree(path: Path):
+def html_tree(path: Path) -> HtmlElement:
     return lxml.html.fromstring(path.read_bytes())
+
+
+def _select(node: HtmlElement, path: str) -> list[HtmlElement]:
+    """The elements an XPath selects: every path here selects elements only (lxml types the result loosely)."""
+    return [found for found in node.xpath(path) if isinstance(found, HtmlElement)]
 
 
 # pandoc's note calls (<a class="footnote-ref"><sup>1</sup></a>) and the endnotes they lead to
@@ -28,26 +34,26 @@ _NOTE_SECTIONS = "//*[@role='doc-endnotes' or @role='doc-footnote' or self::sect
 _NOTE_BACKLINKS = ".//a[contains(concat(' ', normalize-space(@class), ' '), ' footnote-back ') or @role='doc-backlink']"
 
 
-def html_text_without_calls(element) -> str:
+def html_text_without_calls(element: HtmlElement) -> str:
     """An element's text without the note calls in it: a heading that calls a note reads as its text."""
     element = copy.deepcopy(element)
-    for call in element.xpath("." + _NOTE_CALLS):
+    for call in _select(element, "." + _NOTE_CALLS):
         call.drop_tree()  # keeps the text after it
     return element.text_content()
 
 
 def html_headings(path: Path, scope: str = "//main") -> list[ReadHeading]:
     root = html_tree(path)
-    found = root.xpath(f"{scope}//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
-    return [ReadHeading(int(h.tag[1]), html_text_without_calls(h).strip()) for h in found]
+    found = _select(root, f"{scope}//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+    return [ReadHeading(int(str(h.tag)[1]), html_text_without_calls(h).strip()) for h in found]  # h1 … h6: a parsed tag is a str
 
 
 def html_notes_text(path: Path) -> str:
     """The notes pandoc writes as endnotes, without their back-links (↩)."""
     root = html_tree(path)
-    parts = []
-    for section in root.xpath(_NOTE_SECTIONS):
-        for link in section.xpath(_NOTE_BACKLINKS):
+    parts: list[str] = []
+    for section in _select(root, _NOTE_SECTIONS):
+        for link in _select(section, _NOTE_BACKLINKS):
             link.drop_tree()
         parts.append(section.text_content())
     return "\n".join(parts)
@@ -64,9 +70,9 @@ class TocLink:
     href: str
 
 
-def html_toc_nav(root):
+def html_toc_nav(root: HtmlElement) -> HtmlElement | None:
     """The contents <nav>: the one with class toc, else the first <nav>."""
-    found = root.xpath("//nav[contains(concat(' ', normalize-space(@class), ' '), ' toc ')]") or root.xpath("//nav")
+    found = _select(root, "//nav[contains(concat(' ', normalize-space(@class), ' '), ' toc ')]") or _select(root, "//nav")
     return found[0] if found else None
 
 
@@ -76,9 +82,9 @@ def html_tocs(path: Path) -> list[list[TocLink]] | None:
     if nav is None:
         return None
     lists = [node for node in nav.iter("ul", "ol") if not any(a.tag in ("ul", "ol") or _is_figure_list(a) for a in _ancestors_below(node, nav))]
-    found = []
+    found: list[list[TocLink]] = []
     for outer in lists:
-        links = []
+        links: list[TocLink] = []
         for anchor in outer.iter("a"):
             depth = sum(1 for a in _ancestors_below(anchor, nav) if a.tag in ("ul", "ol"))
             links.append(TocLink(depth, anchor.text_content().strip(), anchor.get("href", "")))
@@ -86,13 +92,13 @@ def html_tocs(path: Path) -> list[list[TocLink]] | None:
     return found
 
 
-def _is_figure_list(element) -> bool:
+def _is_figure_list(element: HtmlElement) -> bool:
     """The 図表目次 beside the 目次 in the contents <nav> (verify reads it with the captions)."""
     return "lof" in (element.get("class") or "").split()
 
 
-def _ancestors_below(node, top) -> list:
-    found = []
+def _ancestors_below(node: HtmlElement, top: HtmlElement) -> list[HtmlElement]:
+    found: list[HtmlElement] = []
     for ancestor in node.iterancestors():
         if ancestor is top:
             break
@@ -105,7 +111,7 @@ def html_body_text(path: Path) -> str:
     root = html_tree(path)
     body = root.find("body") if root.tag != "body" else root
     body = body if body is not None else root
-    for node in body.xpath(".//nav | .//script | .//style | .//template" + " | ." + _NOTE_SECTIONS + " | ." + _NOTE_CALLS):
+    for node in _select(body, ".//nav | .//script | .//style | .//template" + " | ." + _NOTE_SECTIONS + " | ." + _NOTE_CALLS):
         node.drop_tree()
     return body.text_content()
 

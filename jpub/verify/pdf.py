@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from jpub.diagnostics import Diagnostic
 from jpub.editions.pdf.layout import GRID, LANDSCAPE_GRID, MM_PER_PT
@@ -146,13 +147,24 @@ def open_pdf(path: Path) -> PdfReader:
     return _reader(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+def resolved(value: object) -> object:
+    """A PDF object, read through the indirect reference that stands for it, if one does."""
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def dictionary(value: object) -> DictionaryObject | None:
+    """A PDF dictionary (resolved), or None for anything else."""
+    value = resolved(value)
+    return value if isinstance(value, DictionaryObject) else None
+
+
 def pdf_outline(path: Path) -> list[ReadHeading]:
     """The bookmarks as (depth, title), walking /First and /Next. pypdf's own ``outline`` also resolves
     every destination to its page, which is quadratic in the page count (seconds on a long document)."""
-    root = open_pdf(path).trailer["/Root"].get_object()
+    root = dictionary(open_pdf(path).trailer["/Root"])
     found: list[ReadHeading] = []
 
-    def walk(parent: object, level: int) -> None:
+    def walk(parent: DictionaryObject, level: int) -> None:
         item = parent.get("/First")
         seen = 0
         while item is not None and seen < 100_000:
@@ -162,8 +174,9 @@ def pdf_outline(path: Path) -> list[ReadHeading]:
                 walk(item, level + 1)
             item = item.get("/Next")
 
-    if "/Outlines" in root:
-        walk(root["/Outlines"].get_object(), 1)
+    outlines = dictionary(root.get("/Outlines")) if root is not None else None
+    if outlines is not None:
+        walk(outlines, 1)
     return found
 
 
@@ -171,7 +184,8 @@ def body_start_page(path: Path) -> int:
     """The page (1-based) of the first bookmark: where the front (cover, 目次, 図表目次) ends."""
     reader = open_pdf(path)
     first = next((item for item in reader.outline if not isinstance(item, list)), None)
-    return reader.get_destination_page_number(first) + 1 if first is not None else 1
+    page = reader.get_destination_page_number(first) if first is not None else None
+    return page + 1 if page is not None else 1
 
 
 def toc_text(path: Path) -> str | None:

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pypdf.generic import DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
-from jpub.diagnostics import Diagnostic
-from jpub.verify.pdf import Line, open_pdf, read_lines
+from jpub.diagnostics import Diagnostic, Severity
+from jpub.verify.pdf import Line, dictionary, open_pdf, read_lines, resolved
 
 # JLReq 3.1.7 行頭禁則: closing brackets, hyphens, dividing punctuation, middle dots, full stops,
 # commas, iteration marks, the prolonged sound mark and small kana (cl-02 … cl-07, cl-09 … cl-11).
@@ -35,15 +35,11 @@ LINE_END_PROHIBITED = frozenset("「『（［｛〔〈《【〘〖“‘｢([{")
 MARKERS = frozenset("・－")
 
 
-def _diagnostic(pdf: Path | str, rule: str, message: str, severity: str = "error") -> Diagnostic:
-    return Diagnostic(str(pdf), 0, 0, severity, rule, message)  # type: ignore[arg-type]
+def _diagnostic(pdf: Path | str, rule: str, message: str, severity: Severity = "error") -> Diagnostic:
+    return Diagnostic(str(pdf), 0, 0, severity, rule, message)
 
 
 # ---- reading the PDF ------------------------------------------------------------------------------
-
-
-def _resolve(value):
-    return value.get_object() if isinstance(value, IndirectObject) else value
 
 
 def read_fonts(pdf: Path) -> dict[str, bool]:
@@ -52,23 +48,27 @@ def read_fonts(pdf: Path) -> dict[str, bool]:
     seen: set[int] = set()
 
     def embedded(font: DictionaryObject) -> bool:
-        descendants = _resolve(font.get("/DescendantFonts"))
-        target = _resolve(descendants[0]) if descendants else font
-        descriptor = _resolve(target.get("/FontDescriptor")) or {}
-        return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        descendants = resolved(font.get("/DescendantFonts"))  # a composite font's program is its descendant's
+        target = dictionary(descendants[0]) if isinstance(descendants, ArrayObject) and descendants else font
+        descriptor = dictionary(target.get("/FontDescriptor")) if target is not None else None
+        return descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
-    def visit(resources) -> None:
-        resources = _resolve(resources)
+    def visit(value: object) -> None:
+        resources = dictionary(value)
         if not resources or id(resources) in seen:
             return
         seen.add(id(resources))
-        for font in (_resolve(resources.get("/Font")) or {}).values():
-            font = _resolve(font)
+        for entry in (dictionary(resources.get("/Font")) or {}).values():
+            font = dictionary(entry)
+            if font is None:
+                continue
             name = str(font.get("/BaseFont", "?")).lstrip("/")
             name = re.sub(r"^[A-Z]{6}\+", "", name)
             fonts[name] = fonts.get(name, False) or embedded(font)
-        for xobject in (_resolve(resources.get("/XObject")) or {}).values():
-            visit(_resolve(xobject).get("/Resources"))
+        for entry in (dictionary(resources.get("/XObject")) or {}).values():
+            xobject = dictionary(entry)
+            if xobject is not None:
+                visit(xobject.get("/Resources"))
 
     for page in open_pdf(Path(pdf)).pages:
         visit(page.get("/Resources"))

@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jpub.diagnostics import Diagnostic
 from jpub.verify.text import ReadHeading
 
+if TYPE_CHECKING:
+    from jpub.verify.compare import Report
+    from jpub.verify.expectations import Expected
 
-def _nothing(path: Path, want: Any) -> list[Diagnostic]:
+
+def _nothing(path: Path, want: Expected) -> list[Diagnostic]:
     return []
 
 
-def _no_figures(report: Any, path: Path, want: Any) -> None:
+def _no_figures(report: Report, path: Path, want: Expected) -> None:
     return None
 
 
@@ -31,7 +35,7 @@ class MissingTool(Exception):
 class EditionReader:
     headings: Callable[[Path], list[ReadHeading]]
     text: Callable[[Path], str]  # the body text as a reader meets it (contents and page furniture left out)
-    toc: Callable[[Any, Path, Any], None]  # (Report, path, Expected): compares the contents into the report
+    toc: Callable[[Report, Path, Expected], None]  # compares the contents into the report
     notes: Callable[[Path], str]  # where the notes' text is: the PDF's pages (at their foot), Word's footnotes
-    extra: Callable[[Path, Any], list[Diagnostic]] = field(default=_nothing)  # the edition's own further checks
-    figures: Callable[[Any, Path, Any], None] = field(default=_no_figures)  # (Report, path, Expected): captions, references, 図表目次
+    extra: Callable[[Path, Expected], list[Diagnostic]] = field(default=_nothing)  # the edition's own further checks
+    figures: Callable[[Report, Path, Expected], None] = field(default=_no_figures)  # captions, references, 図表目次

@@ -92,10 +92,12 @@ def _text_align(context: Any, line: Any, available_width: float, last: bool) -> 
 def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     style = line.style
     if not is_japanese(style) or style["direction"] == "rtl":
-        return _originals["justify_line"](context, line, extra_width)  # type: ignore[no-any-return]
+        _originals["justify_line"](context, line, extra_width)
+        return None
     gaps = spacing.gaps(spacing.characters(line))
     if not gaps:
-        return _originals["justify_line"](context, line, extra_width)  # type: ignore[no-any-return]
+        _originals["justify_line"](context, line, extra_width)
+        return None
     widths: dict[int, list[tuple[int, int, float]]] = {}  # id(text box) → (byte offset, Pango units, px) of its gaps
     for gap, (drawn, units) in zip(gaps, spacing.quantised(gaps, spacing.distribute(extra_width, gaps, style["font_size"])), strict=True):
         if units:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jpub.pandoc_ast import plain_text, rebuild
+from jpub.pandoc_ast import Element, Inline, Tree, plain_text, rebuild
 from jpub.publication import Publication
 
 URL_CLASS = "link-url"
@@ -21,26 +21,26 @@ def _shown(url: str) -> str:
     return url.removeprefix("mailto:")
 
 
-def _printed(link: dict[str, Any], mode: str) -> dict[str, Any] | None:
+def _printed(link: dict[str, Any], mode: str) -> Element | None:
     url = link["c"][2][0]
     text = plain_text(link["c"][1]).strip()
     if not url.startswith(_OUTSIDE) or text in (url, _shown(url)):
         return None
-    shown = {"t": "Span", "c": [["", [URL_CLASS], []], [{"t": "Str", "c": _shown(url)}]]}
+    shown: Inline = {"t": "Span", "c": [["", [URL_CLASS], []], [{"t": "Str", "c": _shown(url)}]]}
     if mode == "footnote":
-        added = [{"t": "Note", "c": [{"t": "Para", "c": [shown]}]}]
+        added: list[Inline] = [{"t": "Note", "c": [{"t": "Para", "c": [shown]}]}]
     else:
         added = [{"t": "Str", "c": "（"}, shown, {"t": "Str", "c": "）"}]
     return {"t": "Span", "c": [["", [], []], [link, *added]]}
 
 
-def with_urls(tree: dict[str, Any], mode: str) -> dict[str, Any]:
+def with_urls(tree: Tree, mode: str) -> Tree:
     """A copy of an AST with every outside link's URL printed as ``mode`` says."""
     if mode == "none":
         return tree
     return rebuild(tree, lambda node: _printed(node, mode) if node.get("t") == "Link" else None)
 
 
-def printed_text(pub: Publication, tree: dict[str, Any]) -> dict[str, Any]:
+def printed_text(pub: Publication, tree: Tree) -> Tree:
     """What the print edition adds to the text of its rendering: the link URLs."""
     return with_urls(tree, pub.settings.pdf_link_urls)

@@ -14,25 +14,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from jpub.pandoc_ast import plain_text, rebuild, walk_blocks
+from jpub.pandoc_ast import Block, Element, Inline, Part, plain_text, rebuild, walk_blocks
 
-Node = dict[str, Any]
 NOTE_CLASS = "footnote"
 TEXT_ATTRIBUTE = "data-text"
 
 
-def note_inlines(blocks: list[Node]) -> list[Node]:
+def note_inlines(blocks: list[Block]) -> list[Inline]:
     """A note's blocks as inlines: each paragraph, list item, line and code block, separated by line breaks."""
-    runs: list[list[Node]] = []
+    runs: list[list[Inline]] = []
     for block in walk_blocks(blocks):
-        kind, content = block["t"], block.get("c")
+        kind = block["t"]
         if kind in ("Para", "Plain"):
-            runs.append(content)
+            runs.append(block["c"])
         elif kind == "LineBlock":
-            runs.extend(content)
+            runs.extend(block["c"])
         elif kind == "CodeBlock":
-            runs.append([{"t": "Code", "c": content}])
-    out: list[Node] = []
+            runs.append([{"t": "Code", "c": block["c"]}])
+    out: list[Inline] = []
     for index, run in enumerate(runs):
         if index:
             out.append({"t": "LineBreak"})
@@ -40,12 +39,12 @@ def note_inlines(blocks: list[Node]) -> list[Node]:
     return out
 
 
-def as_footnotes(node: Any) -> Any:
+def as_footnotes(node: Part) -> Part:
     """A copy of an AST (or any part of one) with every Note replaced by a ``footnote`` Span."""
     return rebuild(node, _as_footnote)
 
 
-def _as_footnote(node: dict[str, Any]) -> dict[str, Any] | None:
+def _as_footnote(node: dict[str, Any]) -> Element | None:
     if node.get("t") == "Note":
         return {"t": "Span", "c": [["", [NOTE_CLASS], []], as_footnotes(note_inlines(node["c"]))]}
     if node.get("t") == "Header" and _has_note(node["c"][2]):
@@ -55,7 +54,7 @@ def _as_footnote(node: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _has_note(node: Any) -> bool:
+def _has_note(node: object) -> bool:
     if isinstance(node, list):
         return any(_has_note(item) for item in node)
     return isinstance(node, dict) and (node.get("t") == "Note" or any(_has_note(value) for value in node.values()))

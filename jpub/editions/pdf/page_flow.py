@@ -11,7 +11,8 @@ breaks before itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+
+from lxml.html import HtmlElement
 
 from jpub.pandoc_ast import PAGE_BREAK
 
@@ -25,15 +26,15 @@ def break_before(page_flow: Mapping[str, str]) -> dict[str, str]:
     return {unit: BREAK_BEFORE[flow] for unit, flow in page_flow.items()}
 
 
-def _is_break(element: Any) -> bool:
+def _is_break(element: HtmlElement) -> bool:
     return element.tag == "div" and PAGE_BREAK in (element.get("class") or "").split()
 
 
-def _is_empty(element: Any) -> bool:
+def _is_empty(element: HtmlElement) -> bool:
     return len(element) == 0 and not (element.text or "").strip()
 
 
-def _following(element: Any, scope: Any) -> Any | None:
+def _following(element: HtmlElement, scope: HtmlElement) -> HtmlElement | None:
     """The element after ``element``, climbing out of the blocks it ends (a pagebreak at the end of a div
     breaks before what follows the div), but not out of ``scope``."""
     while element is not scope:
@@ -42,19 +43,22 @@ def _following(element: Any, scope: Any) -> Any | None:
             sibling = sibling.getnext()  # a comment
         if sibling is not None:
             return sibling
-        element = element.getparent()
+        parent = element.getparent()
+        assert parent is not None  # scope is an ancestor: the climb stops there
+        element = parent
     return None
 
 
-def _add_break(element: Any) -> None:
+def _add_break(element: HtmlElement) -> None:
     classes = (element.get("class") or "").split()
     if BREAK_CLASS not in classes:
         element.set("class", " ".join([*classes, BREAK_CLASS]))
 
 
-def _drop(element: Any) -> None:
+def _drop(element: HtmlElement) -> None:
     """Remove ``element`` but not the text after it."""
     parent, tail = element.getparent(), element.tail
+    assert parent is not None  # a div inside <main>
     if tail and tail.strip():
         previous = element.getprevious()
         if previous is not None:
@@ -64,7 +68,7 @@ def _drop(element: Any) -> None:
     parent.remove(element)
 
 
-def mark_breaks(root: Any) -> None:
+def mark_breaks(root: HtmlElement) -> None:
     """Turn the body's pagebreak divs into ``break-before`` classes on what follows them (see the docstring)."""
     main = root.find(".//main")
     if main is None:

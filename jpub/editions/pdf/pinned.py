@@ -21,11 +21,11 @@ from dataclasses import dataclass
 class Pin:
     name: str  # dotted name, as in the warning
     sha256: str  # of its source as pinned
-    find: Callable[[], object]  # the function as WeasyPrint has it (the original, once patched)
+    find: Callable[[], Callable[..., object]]  # the function as WeasyPrint has it (the original, once patched)
 
 
-def source_hash(function: object) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()  # type: ignore[arg-type]
+def source_hash(function: Callable[..., object]) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
 
 
 def mismatches(pins: Iterable[Pin]) -> list[str]:

@@ -26,8 +26,10 @@ CHANGED = "pydyf {version} の PDF.page_references が jpub の想定と違う�
 def fingerprint(prop: object) -> str | None:
     """sha256 of the property's getter source (indentation removed), or None when there is none to read."""
     getter = getattr(prop, "fget", None)
+    if getter is None:
+        return None
     try:
-        source = inspect.getsource(getter)  # type: ignore[arg-type]
+        source = inspect.getsource(getter)
     except (OSError, TypeError):
         return None
     return hashlib.sha256(textwrap.dedent(source).encode("utf-8")).hexdigest()

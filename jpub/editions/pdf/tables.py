@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import lxml.html
+from lxml.html import HtmlElement
 
 from jpub.editions import columns
 from jpub.editions.columns import LONGEST_WORD, Layout, Need, Sizes, words
@@ -22,11 +23,11 @@ CROWDED_CLASS = "crowded"  # words wider than their columns even at the floor si
 SIZES = Sizes()
 
 
-def _lines(cell) -> list[str]:
+def _lines(cell: HtmlElement) -> list[str]:
     """A cell's text as its lines (a ``<br>`` ends one); footnotes left out."""
     parts: list[str] = []
 
-    def visit(element) -> None:
+    def visit(element: HtmlElement) -> None:
         if not isinstance(element.tag, str) or "footnote" in (element.get("class") or "").split():
             parts.append(element.tail or "")
             return
@@ -43,12 +44,13 @@ def _lines(cell) -> list[str]:
     return "".join(parts).split("\n")
 
 
-def _rows(table) -> list[list[tuple[int, object]]]:
+def _rows(table: HtmlElement) -> list[list[tuple[int, HtmlElement]]]:
     """Every row as (first column, cell) for its cells; a cell spanning rows also fills the rows below."""
-    out: list[list[tuple[int, object]]] = []
+    out: list[list[tuple[int, HtmlElement]]] = []
     carried: dict[int, int] = {}  # column → rows still covered by a cell from above
     for row in table.iter("tr"):
-        placed, column = [], 0
+        placed: list[tuple[int, HtmlElement]] = []
+        column = 0
         for cell in row:
             if cell.tag not in ("td", "th"):
                 continue
@@ -67,13 +69,13 @@ def _rows(table) -> list[list[tuple[int, object]]]:
     return out
 
 
-def _count_columns(table, rows: list[list[tuple[int, object]]]) -> int:
+def _count_columns(table: HtmlElement, rows: list[list[tuple[int, HtmlElement]]]) -> int:
     declared = len(table.findall("colgroup/col"))
     widest = max((sum(int(c.get("colspan", "1") or 1) for c in row if c.tag in ("td", "th")) for row in table.iter("tr")), default=0)
     return max(declared, widest, max((column + 1 for row in rows for column, _ in row), default=0))
 
 
-def plan(table, header: Callable[[str], float], body: Callable[[str], float], available_pt: float) -> Layout:
+def plan(table: HtmlElement, header: Callable[[str], float], body: Callable[[str], float], available_pt: float) -> Layout:
     """The size and widths for one table: header cells measured in the header face, the others in the body's."""
     rows = _rows(table)
     needs = [[(column, columns.need(_lines(cell), header if cell.tag == "th" else body)) for column, cell in row] for row in rows]
@@ -81,7 +83,7 @@ def plan(table, header: Callable[[str], float], body: Callable[[str], float], av
     return columns.layout(columns.column_needs(needs, count) if count else [Need(0, 0)], available_pt, SIZES)
 
 
-def _wrap_words(cell) -> None:
+def _wrap_words(cell: HtmlElement) -> None:
     """Each word of the cell's own text runs in an unbreakable span (the breaks fall between them)."""
     for element in list(cell.iter()):
         if not isinstance(element.tag, str) or element.tag in ("code", "pre") or "footnote" in (element.get("class") or "").split():
@@ -93,8 +95,8 @@ def _wrap_words(cell) -> None:
             _replace_text(element, slot, text)
 
 
-def _replace_text(element, slot: str, text: str) -> None:
-    pieces = []
+def _replace_text(element: HtmlElement, slot: str, text: str) -> None:
+    pieces: list[tuple[str, str | None]] = []  # (text, the class of its span; None: no span)
     at = 0
     for word in words(text):
         start = text.index(word, at)
@@ -102,7 +104,8 @@ def _replace_text(element, slot: str, text: str) -> None:
         pieces.append((word, WORD_CLASS if len(word) <= LONGEST_WORD else None))
         at = start + len(word)
     pieces.append((text[at:], None))
-    spans, leading = [], ""
+    spans: list[HtmlElement] = []
+    leading = ""
     for piece, cls in pieces:
         if cls is None:
             if spans:
@@ -119,13 +122,14 @@ def _replace_text(element, slot: str, text: str) -> None:
             element.insert(offset, span)
     else:
         parent = element.getparent()
+        assert parent is not None  # only an element inside the cell has its tail replaced
         element.tail = leading
         index = parent.index(element)
         for offset, span in enumerate(spans):
             parent.insert(index + 1 + offset, span)
 
 
-def _set_widths(table, layout: Layout) -> None:
+def _set_widths(table: HtmlElement, layout: Layout) -> None:
     for old in table.findall("colgroup"):
         table.remove(old)
     group = lxml.html.Element("colgroup")
@@ -139,7 +143,7 @@ def _set_widths(table, layout: Layout) -> None:
         table.set("class", f"{table.get('class', '')} {CROWDED_CLASS}".strip())
 
 
-def fit_tables(root, settings: Settings) -> None:
+def fit_tables(root: HtmlElement, settings: Settings) -> None:
     """Every table of the body fitted: widths, size and unbreakable words (in place). Only a cell that has to
     wrap gets word spans: in one that fits on a line they would cost layout time and change nothing."""
     from jpub.editions.pdf.measure import measurer

@@ -15,8 +15,10 @@ from __future__ import annotations
 import html as html_mod
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import lxml.html
+from lxml.html import HtmlElement
 
 from jpub.editions.pdf.notes import NOTE_CLASS
 from jpub.phrases import phrases as phrases  # the cover and the headings break between these
@@ -30,6 +32,7 @@ _CLOSING = set("」』）］｝〕〉》】〙〗”’、。，．")
 _OPENING = set("「『（［｛〔〈《【〘〖“‘")
 NOTE_MARKS = ("※", "（注）", "注：")
 _SKIPPED = {"head", "script", "style", "code", "pre", "kbd", "samp", "math", "svg"}
+Slot = Literal["text", "tail"]  # where an element holds text: before its first child, after its end
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def marks(text: str) -> list[Mark]:
         start, end = match.span()
         if not _LETTER.search(match.group()):
             continue  # figures stay tight: 第1章, 令和6年6月11日
-        classes = []
+        classes: list[str] = []
         if start > 0 and _JAPANESE.match(text[start - 1]):
             classes.append("wa-l")
         if end < len(text) and _JAPANESE.match(text[end]):
@@ -65,16 +68,16 @@ def marks(text: str) -> list[Mark]:
 LONGEST_PHRASE = 12  # a longer run is left breakable, so it can never overflow the line
 
 
-def _is_footnote(element) -> bool:
+def _is_footnote(element: HtmlElement) -> bool:
     return isinstance(element.tag, str) and NOTE_CLASS in (element.get("class") or "").split()
 
 
-def _segments(root) -> list[tuple[object, str]]:
+def _segments(root: HtmlElement) -> list[tuple[HtmlElement, Slot]]:
     """Every text slot (element, "text" | "tail") of ``root``'s content in reading order, skipping code and the
     like, and footnotes: a footnote is set apart from the text that calls it, so it is a flow of its own."""
-    out: list[tuple[object, str]] = [(root, "text")]
+    out: list[tuple[HtmlElement, Slot]] = [(root, "text")]
 
-    def visit(element) -> None:
+    def visit(element: HtmlElement) -> None:
         skipped = not isinstance(element.tag, str) or element.tag in _SKIPPED or _is_footnote(element)
         if not skipped:
             out.append((element, "text"))
@@ -88,7 +91,8 @@ def _segments(root) -> list[tuple[object, str]]:
 
 
 def _spanned(text: str, local: list[Mark]) -> str:
-    parts, at = [], 0
+    parts: list[str] = []
+    at = 0
     for mark in local:
         parts.append(html_mod.escape(text[at : mark.start], quote=False))
         parts.append(f'<span class="{mark.classes}">{html_mod.escape(text[mark.start : mark.end], quote=False)}</span>')
@@ -97,7 +101,7 @@ def _spanned(text: str, local: list[Mark]) -> str:
     return "".join(parts)
 
 
-def _replace(element, slot: str, markup: str) -> None:
+def _replace(element: HtmlElement, slot: Slot, markup: str) -> None:
     """Put ``markup`` (text with spans) where ``element.text`` or ``element.tail`` was."""
     wrapper = lxml.html.fragment_fromstring(f"<span>{markup}</span>")
     nodes = list(wrapper)
@@ -107,20 +111,21 @@ def _replace(element, slot: str, markup: str) -> None:
             element.insert(offset, node)
     else:
         parent = element.getparent()
+        assert parent is not None  # the root's tail is no segment: an element with a tail here is inside it
         element.tail = wrapper.text
         index = parent.index(element)
         for offset, node in enumerate(nodes):
             parent.insert(index + 1 + offset, node)
 
 
-def _mark_notes(body) -> None:
+def _mark_notes(body: HtmlElement) -> None:
     """A paragraph that begins with ※ is a note: set flush, not indented like running text."""
     for paragraph in body.iter("p"):
         if (paragraph.text or "").lstrip().startswith(NOTE_MARKS):
             paragraph.set("class", (paragraph.get("class", "") + " note").strip())
 
 
-def _mark_labels(body) -> None:
+def _mark_labels(body: HtmlElement) -> None:
     """A paragraph that is nothing but bold text (「**第1部の構成**」) is a label over what follows: set flush like
     the list it introduces, not indented like running text, and kept with what follows."""
     for paragraph in body.iter("p"):
@@ -135,9 +140,10 @@ def _mark_labels(body) -> None:
             paragraph.set("class", "label")
 
 
-def refine_tree(root) -> None:
+def refine_tree(root: HtmlElement) -> None:
     """Add 和欧間 and 約物 spans to the body's text and to each footnote, and mark notes and labels (in place)."""
     body = root.find("body")
+    assert body is not None  # lxml's document_fromstring always makes a body
     _mark_notes(body)
     _mark_labels(body)
     footnotes = [element for element in body.iter("span") if _is_footnote(element)]
@@ -152,14 +158,14 @@ def refine(document_html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def _refine_flow(root) -> None:
+def _refine_flow(root: HtmlElement) -> None:
     segments = [(el, slot, (el.text if slot == "text" else el.tail) or "") for el, slot in _segments(root)]
     flow = "".join(text for _, _, text in segments)
     pending = marks(flow)  # sorted by start: one pass over segments and marks together
     at, index = 0, 0
     for element, slot, text in segments:
         end = at + len(text)
-        local = []
+        local: list[Mark] = []
         while index < len(pending) and pending[index].start < end:
             mark = pending[index]
             if mark.start >= at and mark.end <= end:  # a mark across two segments is left out

@@ -23,7 +23,7 @@ from jpub.editions.pdf.tables import SIZES, fit_tables
 from jpub.editions.pdf.typography import LONGEST_PHRASE, phrases, refine_tree
 from jpub.fetching import SourceTreeFetcher
 from jpub.images import Embedder, embed
-from jpub.pandoc_ast import Heading, plain_text, walk_blocks
+from jpub.pandoc_ast import Heading, Inline, plain_text, walk_blocks
 from jpub.publication import Document, Publication
 from jpub.svg import Faces
 
@@ -60,9 +60,9 @@ def cover_fit(cover_html: str) -> CoverFit:
     return CoverFit(any(n > COVER_LINE for n in lengths), lines <= COVER_LINES)
 
 
-def _phrased(inlines: list) -> list:
+def _phrased(inlines: list[Inline]) -> list[Inline]:
     """A heading's words as unbreakable phrases, so 「…に関して講じた施策」 breaks between phrases, not inside one."""
-    out = []
+    out: list[Inline] = []
     for node in inlines:
         if node["t"] == "Str":
             out.extend(
@@ -189,4 +189,5 @@ def render(pub: Publication) -> bytes:
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for PDF/A without closing it
         warnings.simplefilter("ignore", ResourceWarning)
-        return document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True, pdf_identifier=identifier)
+        pdf: bytes = document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True, pdf_identifier=identifier)
+        return pdf
