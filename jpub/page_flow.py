@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+
+from jpub.pandoc_ast import Block
 
 RUN_ON, NEW_PAGE, RECTO = "run-on", "new-page", "recto"
 PAGE_FLOWS = (RUN_ON, NEW_PAGE, RECTO)
@@ -48,7 +49,7 @@ def any_recto(flow: Mapping[str, str]) -> bool:
     return RECTO in flow.values()
 
 
-def is_page_break(block: dict[str, Any]) -> bool:
+def is_page_break(block: Block) -> bool:
     """A ``::: pagebreak`` div or a raw TeX ``\\newpage`` (also ``\\pagebreak``, ``\\clearpage``) block."""
     if block["t"] == "Div":
         return BREAK_CLASS in block["c"][0][1]

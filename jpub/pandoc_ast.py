@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict, TypeVar, cast
+from typing import Any, NotRequired, TypedDict, TypeGuard, TypeVar, cast
 
 from jpub import numbering
 
@@ -67,6 +67,11 @@ def plain_text(inlines: list[Inline]) -> str:
         elif kind == "Math":
             parts.append(node["c"][1])
     return "".join(parts)
+
+
+def is_element(node: object, kind: str) -> TypeGuard[Element]:
+    """Whether ``node``, any part of an AST, is an element made by the constructor ``kind`` (``Header``, …)."""
+    return isinstance(node, dict) and node.get("t") == kind
 
 
 def rebuild(node: Part, replace: Replace) -> Part:

@@ -85,3 +85,33 @@ def test_header_row_repeats_on_each_page(which, seed_docx, chapters_docx):
         assert pkg.style_value("TableHeading", "w:rPr/w:rFonts", "eastAsia") == "游ゴシック"
         assert pkg.style_flag("TableHeading", "w:rPr/w:b") is True
         assert len(table.xpath("w:tblPr/w:tblLook[@w:firstRow='1']", namespaces=NS)) == 1
+
+
+def _table(xml: str):
+    from lxml import etree
+
+    return etree.fromstring(f'<w:tbl xmlns:w="{NS["w"]}">{xml}</w:tbl>')
+
+
+ROW = "<w:tr><w:tc><w:p><w:r><w:t>項目</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>値</w:t></w:r></w:p></w:tc></w:tr>"
+BROKEN_TABLES = [
+    (f"<w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{ROW}", "w:tbl has no w:tblPr"),
+    (f"<w:tblPr/>{ROW}", "w:tbl has no w:tblGrid"),
+    (f"<w:tblPr/><w:tblGrid/>{ROW.replace('<w:tc>', '<w:tc><w:tcPr><w:gridSpan/></w:tcPr>', 1)}", "w:gridSpan has no w:val"),
+]
+
+
+@pytest.mark.parametrize(("xml", "message"), BROKEN_TABLES)
+def test_a_table_without_what_the_schema_requires_is_named_not_passed_on_as_none(xml, message):
+    from jpub.editions.docx.tables import fit_table
+
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        fit_table(_table(xml), text_width_twips())
+
+
+def test_a_whole_table_is_fitted_to_the_measure():
+    from jpub.editions.docx.tables import fit_table
+
+    table = _table(f"<w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>{ROW}")
+    fit_table(table, text_width_twips())
+    assert sum(grid(table)) == text_width_twips()

@@ -22,7 +22,7 @@ from jpub.crossref import Target
 from jpub.crossref.numbers import NUMBER_CLASS
 from jpub.crossref.references import XREF_CLASS
 from jpub.editions.docx.styles import w
-from jpub.pandoc_ast import plain_text, rebuild
+from jpub.pandoc_ast import Block, Element, Inline, plain_text, rebuild
 
 BOOKMARK_IDS = 800_000  # w:id of these bookmarks: far above the ones pandoc numbers from 0
 
@@ -71,7 +71,7 @@ def reference(target: Target, text: str) -> str:
     return hyperlink(bookmark_name(target.id) if target.number else target.id, text)
 
 
-def _raw(xml: str) -> dict[str, Any]:
+def _raw(xml: str) -> Inline:
     return {"t": "RawInline", "c": ["openxml", xml]}
 
 
@@ -79,11 +79,11 @@ def _is_number(node: dict[str, Any]) -> bool:
     return node.get("t") == "Span" and NUMBER_CLASS in node["c"][0][1]
 
 
-def with_fields(blocks: list[Any], targets: Mapping[str, Target]) -> list[Any]:
+def with_fields(blocks: list[Block], targets: Mapping[str, Target]) -> list[Block]:
     """The blocks with caption numbers as bookmarked SEQ fields and references as REF fields."""
     ids: Iterator[int] = itertools.count(BOOKMARK_IDS)
 
-    def replace(node: dict[str, Any]) -> Any:
+    def replace(node: dict[str, Any]) -> Element | None:
         kind = node.get("t")
         if kind in ("Figure", "Table"):
             target = targets.get(node["c"][0][0])
@@ -97,8 +97,7 @@ def with_fields(blocks: list[Any], targets: Mapping[str, Target]) -> list[Any]:
                 return _raw(reference(target, plain_text(node["c"][1])))
         return None
 
-    result: list[Any] = rebuild(blocks, replace)
-    return result
+    return rebuild(blocks, replace)
 
 
 def caption_descriptions(body: etree._Element) -> None:

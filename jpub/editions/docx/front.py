@@ -33,7 +33,7 @@ def paragraph(style: str, text: str, extra_ppr: str = "") -> str:
 
 def style_name(style_id: str) -> str:
     """pandoc's custom-style takes a style's name (which may be Japanese), not its id."""
-    return next(spec["name"] for spec in data()["styles"] if spec["id"] == style_id)
+    return str(next(spec["name"] for spec in data()["styles"] if spec["id"] == style_id))
 
 
 def cover(pub: Publication, material: list[Block]) -> list[Block]:

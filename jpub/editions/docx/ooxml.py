@@ -66,11 +66,28 @@ def el(tag: str, attrs: Mapping[str, Any] | None = None, *children: etree._Eleme
     return node
 
 
+def required_child(parent: etree._Element, tag: str) -> etree._Element:
+    """The w:``tag`` child the schema requires of ``parent`` (a table's w:tblPr and w:tblGrid)."""
+    found = parent.find(w(tag))
+    if found is None:  # pandoc and python-docx always write it: a bug in what made the XML
+        raise ValueError(f"w:{etree.QName(parent).localname} has no w:{tag}")
+    return found
+
+
+def required_attribute(node: etree._Element, name: str) -> str:
+    """The w:``name`` attribute the schema requires of ``node`` (a w:gridSpan's w:val, a w:pgSz's w:w)."""
+    found = node.get(w(name))
+    if found is None:  # pandoc and python-docx always write it: a bug in what made the XML
+        raise ValueError(f"w:{etree.QName(node).localname} has no w:{name}")
+    return found
+
+
 def insert_ordered(parent: etree._Element, node: etree._Element, sequence: tuple[str, ...]) -> etree._Element:
     """``node`` in place of any of its kind, before the first child that ``sequence`` puts after it."""
-    for old in parent.findall(node.tag):
+    name = etree.QName(node)
+    for old in parent.findall(name.text):
         parent.remove(old)
-    later = set(sequence[sequence.index(etree.QName(node).localname) + 1 :])
+    later = set(sequence[sequence.index(name.localname) + 1 :])
     for child in parent:
         if isinstance(child.tag, str) and etree.QName(child).localname in later:
             child.addprevious(node)

@@ -73,15 +73,17 @@ def svg_fallbacks(contents: dict[str, bytes], pub: Publication) -> None:
         svg_blip = blip.find(".//asvg:svgBlip", NS)
         if svg_blip is None or blip.get(EMBED):
             continue
-        target = targets.get(svg_blip.get(EMBED), "")
+        target = targets.get(svg_blip.get(EMBED))
+        if target is None:
+            continue  # no relationship names the SVG's part: nothing to render
         name = posixpath.normpath(posixpath.join("word", target))
         if name not in contents:
             continue
         png_name = posixpath.splitext(name)[0] + ".fallback.png"
         contents[png_name] = render_png(contents[name], pub)
         rel_id = f"rIdFallback{len(targets) + 1}"
-        targets[rel_id] = posixpath.relpath(png_name, "word")
-        rels.append(etree.Element(f"{{{NS['rel']}}}Relationship", {"Id": rel_id, "Type": IMAGE_REL, "Target": targets[rel_id]}))
+        png_target = targets[rel_id] = posixpath.relpath(png_name, "word")
+        rels.append(etree.Element(f"{{{NS['rel']}}}Relationship", {"Id": rel_id, "Type": IMAGE_REL, "Target": png_target}))
         blip.set(EMBED, rel_id)
         changed = True
     alt_texts(document)

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from jpub.editions.docx.ooxml import required_attribute
 from jpub.editions.docx.styles import TWIPS_PER_MM, data, el, w
 
 
 def text_width_twips(landscape: bool = False) -> int:
     page = data()["page"]
     width = page["height"] if landscape else page["width"]
-    return round((width - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
+    return round(float(width - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
 
 
 def _is_landscape(sect: etree._Element) -> bool:
@@ -44,13 +45,16 @@ def complete(body: etree._Element) -> None:
         new = copy.deepcopy(final)
         size = new.find(w("pgSz"))
         if size is not None and landscape:
-            size.set(w("w"), final.find(w("pgSz")).get(w("h")))
-            size.set(w("h"), final.find(w("pgSz")).get(w("w")))
+            width, height = required_attribute(size, "w"), required_attribute(size, "h")  # the body's page (new is its copy), turned
+            size.set(w("w"), height)
+            size.set(w("h"), width)
             size.set(w("orient"), "landscape")
         if index > 0:
             for first in new.findall(w("titlePg")):
                 new.remove(first)
-        sect.getparent().replace(sect, new)
+        parent = sect.getparent()
+        assert parent is not None  # a break's w:sectPr sits in its paragraph's w:pPr
+        parent.replace(sect, new)
     for first in final.findall(w("titlePg")):
         final.remove(first)
 
@@ -72,7 +76,7 @@ def blocks_with_orientation(body: etree._Element) -> Iterator[tuple[etree._Eleme
 
 def _style(node: etree._Element | None) -> str:
     found = node.find(f"{w('pPr')}/{w('pStyle')}") if node is not None and node.tag == w("p") else None
-    return found.get(w("val")) if found is not None else ""
+    return found.get(w("val"), "") if found is not None else ""
 
 
 def _keep_next(paragraph: etree._Element) -> None:
@@ -103,9 +107,9 @@ def keep_with_notes(body: etree._Element) -> None:
     """A table's last row kept with the notes under it (表の注), and the notes with each other, so they never
     start the next page apart from the table."""
     for table in body.iter(w("tbl")):
-        notes = []
+        notes: list[etree._Element] = []
         following = _next_content(table)
-        while _style(following) == "TableNote":
+        while following is not None and _style(following) == "TableNote":
             notes.append(following)
             following = _next_content(following)
         if not notes:

@@ -192,6 +192,7 @@ def _ensure(styles: Styles, by_id: dict[str, BaseStyle], spec: Mapping[str, Any]
     """The style with this id, made (empty) if the part has none."""
     style = by_id.get(spec["id"])
     if style is None:
+        # python-docx leaves Styles.add_style unannotated (its other calls here are typed): hence the ignore
         style = styles.add_style(spec["name"], KIND[spec.get("type", "paragraph")])  # type: ignore[no-untyped-call]
         style.style_id = spec["id"]
         by_id[spec["id"]] = style

@@ -14,6 +14,7 @@ from lxml import etree
 
 from jpub.editions import columns
 from jpub.editions.columns import Layout, Need, Sizes, estimated_width
+from jpub.editions.docx.ooxml import required_attribute, required_child
 from jpub.editions.docx.styles import TWIPS_PER_MM, TWIPS_PER_PT, data, el, w
 
 COMPACT_STYLE = "TableCompact"
@@ -55,10 +56,11 @@ def _lines(cell: etree._Element) -> list[str]:
 
 def _placed(row: etree._Element) -> tuple[list[tuple[int, etree._Element]], int]:
     """(first grid column, cell) of the row's cells that span one column, and the columns the row covers."""
-    placed, column = [], 0
+    placed: list[tuple[int, etree._Element]] = []
+    column = 0
     for cell in row.findall(w("tc")):
         span_el = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
-        span = int(span_el.get(w("val"))) if span_el is not None else 1
+        span = int(required_attribute(span_el, "val")) if span_el is not None else 1
         if span == 1:
             placed.append((column, cell))
         column += span
@@ -80,11 +82,11 @@ def fit_table(table: etree._Element, text_twips: int) -> None:
     layout, compact = choose(found, text_twips / TWIPS_PER_PT)
     widths = [round(width * TWIPS_PER_PT) for width in layout.widths_pt]
     widths[-1] += text_twips - sum(widths)  # rounding: the columns together are exactly the measure
-    grid = table.find(w("tblGrid"))
+    grid = required_child(table, "tblGrid")
     for old in list(grid):
         grid.remove(old)
     grid.extend(el("gridCol", {"w": width}) for width in widths)
-    properties = table.find(w("tblPr"))
+    properties = required_child(table, "tblPr")
     for tag in ("tblW", "tblLayout"):
         for old in properties.findall(w(tag)):
             properties.remove(old)
@@ -117,7 +119,7 @@ def _cell_widths(table: etree._Element, widths: list[int]) -> None:
                 tcpr = el("tcPr")
                 cell.insert(0, tcpr)
             span = tcpr.find(w("gridSpan"))
-            count = int(span.get(w("val"))) if span is not None else 1
+            count = int(required_attribute(span, "val")) if span is not None else 1
             for old in tcpr.findall(w("tcW")):
                 tcpr.remove(old)
             tcpr.insert(0, el("tcW", {"w": sum(widths[index : index + count]), "type": "dxa"}))

@@ -11,6 +11,7 @@ from jpub import pandoc
 from jpub.editions.docx import breaks, fields, finish, front, reference, styles
 from jpub.editions.docx.body import Styled, colour_style, styled_blocks
 from jpub.images import Embedder, embed
+from jpub.pandoc_ast import Tree
 from jpub.publication import Publication
 from jpub.svg import Faces
 
@@ -32,7 +33,7 @@ def _render(pub: Publication) -> bytes:
     body["blocks"] = styled_blocks(body["blocks"], found)
     body["blocks"] = fields.with_fields(body["blocks"], document.crossrefs.by_id())
     body["blocks"] = breaks.mark(body["blocks"])
-    tree = {**body, "meta": {}, "blocks": front.front(pub, cover["blocks"]) + body["blocks"]}
+    tree: Tree = {**body, "meta": {}, "blocks": front.front(pub, cover["blocks"]) + body["blocks"]}
     with tempfile.TemporaryDirectory(prefix="jpub-docx-") as tmp:
         reference_doc = Path(tmp) / "reference.docx"
         reference_doc.write_bytes(reference.build(pub, [colour_style(hex_colour) for hex_colour in found.colours]))

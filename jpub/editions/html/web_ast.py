@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import Any, cast
 
 from jpub import numbering
 from jpub.blocks import BOX_KINDS, BOX_TITLE
 from jpub.colours import Colour, span_colour
-from jpub.pandoc_ast import Block, plain_text, rebuild, walk_blocks
+from jpub.pandoc_ast import Block, Cell, Element, Part, is_element, plain_text, rebuild, walk_blocks
 
 _NUMERIC = re.compile(r"^[\s0-9０-９.,．，%％+\-−―〜~]*$")
 
@@ -33,27 +33,29 @@ def permalink(header: Block) -> list[Block]:
     return [raw(f'<div class="heading level-{level}">'), header, raw(link + "</div>")]
 
 
-def with_permalinks(node: Any) -> Any:
+def with_permalinks(node: Part) -> Part:
     """Every heading, wherever it sits (block lists in divs, quotes, list items), followed by its permalink."""
+    # The copy has the shape of what it copies (a heading's wrapper stands in the block list the heading stood
+    # in), which the isinstance checks cannot tell mypy: hence the casts, as in pandoc_ast.rebuild.
     if isinstance(node, list):
         out: list[Any] = []
         for item in node:
             item = with_permalinks(item)
-            if isinstance(item, dict) and item.get("t") == "Header":
+            if is_element(item, "Header"):
                 out.extend(permalink(item))
             else:
                 out.append(item)
-        return out
+        return cast(Part, out)
     if isinstance(node, dict):
-        return {key: with_permalinks(value) for key, value in node.items()}
+        return cast(Part, {key: with_permalinks(value) for key, value in node.items()})
     return node
 
 
-def _cell_text(cell: list[Any]) -> str:
+def _cell_text(cell: Cell) -> str:
     return " ".join(plain_text(b["c"]) for b in cell[4] if b["t"] in ("Plain", "Para")).strip()
 
 
-def _add_attr(cell: list[Any], key: str, value: str) -> None:
+def _add_attr(cell: Cell, key: str, value: str) -> None:
     attrs = cell[0][2]
     if not any(k == key for k, _ in attrs):
         attrs.append([key, value])
@@ -108,21 +110,22 @@ def _caption_text(table: Block) -> str:
     return " ".join(plain_text(b["c"]) for b in walk_blocks(table["c"][1][1]) if b["t"] in ("Plain", "Para")).strip()
 
 
-def with_scroll_regions(node: Any) -> Any:
+def with_scroll_regions(node: Part) -> Part:
     """Every table in a region of its own that scrolls sideways when the table is wider than the page, never
     the page itself. The region can take the keyboard's focus (to scroll it) and is named by the caption."""
+    # casts as in with_permalinks: a table's region stands in the block list where the table stood
     if isinstance(node, list):
         out: list[Any] = []
         for item in node:
             item = with_scroll_regions(item)
-            if isinstance(item, dict) and item.get("t") == "Table":
+            if is_element(item, "Table"):
                 label = html.escape(_caption_text(item), quote=True)
                 out += [raw(f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'), item, raw("</div>")]
             else:
                 out.append(item)
-        return out
+        return cast(Part, out)
     if isinstance(node, dict):
-        return {key: with_scroll_regions(value) for key, value in node.items()}
+        return cast(Part, {key: with_scroll_regions(value) for key, value in node.items()})
     return node
 
 
@@ -150,11 +153,14 @@ CONTRAST = 4.6  # WCAG AA asks 4.5 for text; a little over, as checkers round
 
 def readable(colour: Colour, grounds: tuple[str, ...]) -> Colour:
     for ground in grounds:
-        colour = colour.readable_on(Colour.parse(ground), CONTRAST)  # type: ignore[arg-type]
+        parsed = Colour.parse(ground)
+        if parsed is None:  # the grounds are the stylesheet's colours, written above
+            raise ValueError(f"not a colour: {ground}")
+        colour = colour.readable_on(parsed, CONTRAST)
     return colour
 
 
-def _coloured(node: dict[str, Any]) -> dict[str, Any] | None:
+def _coloured(node: dict[str, Any]) -> Element | None:
     if node.get("t") != "Span":
         return None
     attr, inlines = node["c"]
@@ -167,7 +173,7 @@ def _coloured(node: dict[str, Any]) -> dict[str, Any] | None:
     return {"t": "Span", "c": [[attr[0], [*attr[1], "colour"], attributes], with_colours(inlines)]}
 
 
-def with_colours(node: Any) -> Any:
+def with_colours(node: Part) -> Part:
     """Colour spans as a colour for each scheme, each readable on that scheme's grounds (a copy)."""
     return rebuild(node, _coloured)
 
