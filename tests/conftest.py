@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jpub import file_cache
 from jpub.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,16 @@ def build(source: Path, out: Path, *targets: str) -> Path:
     status = main([*targets, "--source", str(source), "--out", str(out)])
     assert status == 0, f"build of {source.name} failed with {status}"
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory) -> Path:
+    """The builds of this run keep their cache (jpub/file_cache.py) in a folder of the run's own, shared by
+    its workers when the tests run side by side, never in the user's ~/.cache."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "jpub-cache"
+    os.environ[file_cache.ENVIRONMENT] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
