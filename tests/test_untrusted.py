@@ -30,7 +30,7 @@ alert(1)
 
 ![外部](https://example.com/a.png)
 
-![外](../../../../etc/hostname)
+![外](../../../../../../../../../../etc/hostname)
 
 <a rel="attachment" href="/etc/hostname">添付</a>
 
