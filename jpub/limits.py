@@ -85,7 +85,8 @@ def check(rendered: Rendered, path: str, limits: Limits = LIMITS) -> list[Diagno
     found: dict[str, Diagnostic] = {}
 
     def add(rule: str, line: int, message: str) -> None:
-        found.setdefault(rule, Diagnostic(path, rendered.source_line(line), 1, "error", rule, message))
+        if rule not in found:
+            found[rule] = Diagnostic(path, rendered.source_line(line), 1, "error", rule, message)
 
     size = len(rendered.text.encode("utf-8"))
     if size > limits.max_bytes:

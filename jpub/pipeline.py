@@ -77,7 +77,7 @@ def read(path: Path, overrides: Mapping[str, Any] | None = None, formats: Iterab
             raise DocumentError.at(src.display, source_template.front_key_line(src, name), f"{name} は予約語です（エディション名が入ります）", "front-matter")
     variables = MappingProxyType({k: v for k, v in front.items() if k != "publish"})
     meta = _meta(front, src.display, source_template.front_key_line(src, "date"))
-    renderings = MappingProxyType({fmt: source_template.render_body(src, variables, fmt) for fmt in formats})
+    renderings = MappingProxyType(source_template.render_bodies(src, variables, formats))
     return Draft(src, settings, meta, variables, renderings)
 
 
@@ -117,8 +117,10 @@ def _meta(front: Mapping[str, Any], shown: str, date_line: int = 0) -> Meta:
 
 
 def guard(draft: Draft) -> list[Diagnostic]:
-    """Input beyond the limits, found before pandoc (which is slow or worse on it)."""
-    return sort(d for rendered in draft.renderings.values() for d in limits.check(rendered, draft.source.display))
+    """Input beyond the limits, found before pandoc (which is slow or worse on it); each distinct rendering
+    once (the editions' renderings are usually one text)."""
+    distinct = {rendered.text: rendered for rendered in draft.renderings.values()}
+    return sort(d for rendered in distinct.values() for d in limits.check(rendered, draft.source.display))
 
 
 def parse(draft: Draft) -> Publication:

@@ -14,8 +14,9 @@ deadline and a memory ceiling stop what slips past (jpub/backstops.py).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,36 @@ def render_body(source: Source, variables: Mapping[str, Any], fmt: str) -> Rende
     origins = origins[pad:]
     lines = tuple(o.outermost().line for o in origins)
     return Rendered(fmt, text, lines, tuple(files), origins, tuple(_loaded(env)))
+
+
+_NAMES_FORMAT = re.compile(r"\bformat\b")
+
+
+def render_bodies(source: Source, variables: Mapping[str, Any], formats: Iterable[str]) -> dict[str, Rendered]:
+    """The body rendered for each of ``formats``. A template reaches a variable only by its name, so when
+    neither the source nor any file its rendering read names ``format``, every format renders the same
+    text, by the same path: the first rendering stands for all (a large source renders once, not three
+    times). Any mention of the word — in text too — renders each format again, as before."""
+    renderings: dict[str, Rendered] = {}
+    for fmt in formats:
+        first = next(iter(renderings.values()), None)
+        if first is not None and not _names_format(source, first):
+            renderings[fmt] = dataclasses.replace(first, format=fmt)
+        else:
+            renderings[fmt] = render_body(source, variables, fmt)
+    return renderings
+
+
+def _names_format(source: Source, rendered: Rendered) -> bool:
+    if _NAMES_FORMAT.search(source.body):
+        return True
+    for path in rendered.includes:
+        try:
+            if _NAMES_FORMAT.search(path.read_text(encoding="utf-8", errors="replace")):
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def render_front(source: Source) -> dict[str, Any]:

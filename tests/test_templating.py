@@ -137,3 +137,26 @@ def test_template_error_in_an_included_file_names_that_file_and_line(tmp_path, i
         render(tmp_path, "前\n\n{% include 'part.md' %}\n")
     (diag,) = caught.value.diagnostics
     assert (Path(diag.path).name, diag.line, diag.rule) == ("part.md", line, rule)
+
+
+def test_a_source_that_never_names_format_is_rendered_once_for_every_edition(tmp_path, monkeypatch):
+    from jpub import source_template
+
+    calls = []
+    real = source_template.render_body
+    monkeypatch.setattr(source_template, "render_body", lambda *args: calls.append(args[2]) or real(*args))
+    (tmp_path / "_part.md").write_text("取り込まれた{{ year }}の段落\n", encoding="utf-8")
+    draft = pipeline.read(write(tmp_path, FRONT + '本文\n\n{% include "_part.md" %}\n'))
+    assert calls == ["pdf"]
+    assert {fmt: r.format for fmt, r in draft.renderings.items()} == {fmt: fmt for fmt in pipeline.FORMATS}
+    assert len({r.text for r in draft.renderings.values()}) == 1 and "取り込まれた令和6年度の段落" in draft.renderings["html"].text
+
+
+@pytest.mark.parametrize("where", ["source", "included file"])
+def test_format_named_anywhere_renders_each_edition_itself(tmp_path, where):
+    block = '{% if format == "html" %}\nウェブ限定\n{% endif %}\n'
+    (tmp_path / "_part.md").write_text(block if where == "included file" else "段落\n", encoding="utf-8")
+    body = '本文\n\n{% include "_part.md" %}\n' + (block if where == "source" else "")
+    draft = pipeline.read(write(tmp_path, FRONT + body))
+    assert "ウェブ限定" in draft.renderings["html"].text
+    assert "ウェブ限定" not in draft.renderings["pdf"].text and "ウェブ限定" not in draft.renderings["docx"].text
