@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,16 +56,35 @@ def cache_folder(tmp_path_factory) -> Path:
     return folder
 
 
+def shared(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder ``make`` fills once for the whole run. Under pytest-xdist the workers share it: the first to
+    ask makes it while the others wait on a lock, then read it (the tests only read what is in it)."""
+    base = tmp_path_factory.getbasetemp()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = base / name
+        make(folder)
+        return folder
+    folder = base.parent / name
+    with open(base.parent / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base.parent / f"{name}.made"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory) -> Path:
     """The default source, all three editions."""
-    return build(DEFAULT_SOURCE, tmp_path_factory.mktemp("seed"))
+    return shared(tmp_path_factory, "seed", lambda out: build(DEFAULT_SOURCE, out))
 
 
 @pytest.fixture(scope="session")
 def chapters_build(tmp_path_factory) -> Path:
     """A document with 章 at # (no 部), its own variables, a table from a loop and an html-only block."""
-    return build(FIXTURES / "chapters-only.md", tmp_path_factory.mktemp("chapters"))
+    return shared(tmp_path_factory, "chapters", lambda out: build(FIXTURES / "chapters-only.md", out))
 
 
 FIGURES_SOURCE = FIXTURES / "figures" / "figures.md"
@@ -73,4 +94,4 @@ FIGURES_SOURCE = FIXTURES / "figures" / "figures.md"
 def figures_build(tmp_path_factory) -> Path:
     """A 白書-like document with figures (PNG, SVG), a 10-column table, a landscape table, a table over two
     pages, table notes, a コラム and a note box, a colour span and a link: all three editions."""
-    return build(FIGURES_SOURCE, tmp_path_factory.mktemp("figures"))
+    return shared(tmp_path_factory, "figures", lambda out: build(FIGURES_SOURCE, out))
