@@ -166,13 +166,55 @@ def probe(page: Path, tmp: Path, width: int, dark: bool) -> dict:
     return json.loads(found[0].text_content())
 
 
+def probe_all(pages: dict[str, Path], widths: tuple[int, ...], tmp: Path, dark: bool) -> dict[tuple[str, int], dict]:
+    """What ``probe`` finds, for every page at every width, in one Chromium run: each view is a frame of its
+    width (a frame is its page's viewport: media queries, innerWidth and sticky positions are the frame's),
+    the frames one under another on a screen tall enough to show them all, so none is off screen."""
+    script = "<script>" + AXE.read_text(encoding="utf-8") + "</script>"
+    frames = []
+    for name, page in pages.items():
+        html = CSP_META.sub("", page.read_text(encoding="utf-8"), count=1)
+        for width in widths:
+            probe_script = PROBE.replace("'jpub-probe'", f"'jpub-probe-{name}-{width}'")
+            copy = escape(html.replace("</body>", script + probe_script + "</body>"), quote=True)
+            frames.append(f'<iframe title="{name} {width}" style="border:0;display:block;width:{width}px;height:900px" srcdoc="{copy}"></iframe>')
+    wrapper = '<!DOCTYPE html><html lang="ja" style="overflow:hidden"><head><meta charset="utf-8"><title>frames</title></head>'
+    wrapper += f'<body style="margin:0">{"".join(frames)}</body></html>'
+    path = tmp / f"probe-all-{int(dark)}.html"
+    path.write_text(wrapper, encoding="utf-8")
+    size = (max(*widths, MIN_WINDOW), 900 * len(frames))
+    command = [*chromium_args(tmp / "profile", *size, dark), "--virtual-time-budget=60000", "--dump-dom", path.as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    dom = lxml.html.fromstring(done.stdout or "<p></p>")
+    found = {}
+    for name in pages:
+        for width in widths:
+            reported = dom.xpath(f"//pre[@id='jpub-probe-{name}-{width}']")
+            assert reported, f"the probe of {name} at {width}px did not report back: {done.stderr[-2000:]}"
+            found[name, width] = json.loads(reported[0].text_content())
+    return found
+
+
+@pytest.fixture(scope="module")
+def views(pages, tmp_path_factory):
+    """Every page at both widths, light or dark: one Chromium run per colour scheme, made when first asked."""
+    made: dict[bool, dict[tuple[str, int], dict]] = {}
+
+    def facts(name: str, width: int, dark: bool) -> dict:
+        if dark not in made:
+            made[dark] = probe_all(pages, (WIDE, PHONE), tmp_path_factory.mktemp("views"), dark)
+        return made[dark][name, width]
+
+    return facts
+
+
 VIEWS = [(name, width, dark) for name in sorted(SOURCES) for width in (WIDE, PHONE) for dark in (False, True)]
 
 
 @pytest.mark.parametrize(("name", "width", "dark"), VIEWS, ids=[f"{n}-{w}px-{'dark' if d else 'light'}" for n, w, d in VIEWS])
-def test_axe_finds_no_violation_and_the_layout_fits(pages, tmp_path, name, width, dark):
+def test_axe_finds_no_violation_and_the_layout_fits(views, name, width, dark):
     need_browser()
-    facts = probe(pages[name], tmp_path, width, dark)
+    facts = views(name, width, dark)
     assert facts["width"] == width and facts["dark"] is dark
     assert facts["violations"] == []
     assert facts["resources"] == []  # nothing fetched, even with the page's policy taken out
@@ -215,6 +257,18 @@ def test_axe_would_see_a_violation(tmp_path, width):
     facts = probe(page, tmp_path, width, False)
     assert facts["width"] == width
     assert {"html-has-lang", "image-alt", "page-has-heading-one"} <= {v["id"] for v in facts["violations"]}
+
+
+def test_axe_would_see_a_violation_in_every_frame_of_one_run(tmp_path):
+    need_browser()
+    bad = '<!DOCTYPE html><html><head><title>x</title></head><body><main><p>本文</p><img src="data:,"></main></body></html>'
+    (tmp_path / "bad.html").write_text(bad, encoding="utf-8")
+    (tmp_path / "good.html").write_text(bad.replace("<html>", '<html lang="ja">').replace('src="data:,"', 'src="data:," alt="点"'), encoding="utf-8")
+    found = probe_all({"bad": tmp_path / "bad.html", "good": tmp_path / "good.html"}, (WIDE, PHONE), tmp_path, True)
+    for width in (WIDE, PHONE):
+        assert found["bad", width]["width"] == found["good", width]["width"] == width and found["bad", width]["dark"]
+        assert {"html-has-lang", "image-alt", "page-has-heading-one"} <= {v["id"] for v in found["bad", width]["violations"]}
+        assert {v["id"] for v in found["good", width]["violations"]} == {"page-has-heading-one"}
 
 
 # --- print -----------------------------------------------------------------------------------------
