@@ -45,6 +45,19 @@ def built(tmp_path: Path, source: Path, flow: str | None = None) -> Path:
     return build_docx(source, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    """The Word edition of a source in a page flow, built once for the module: editions(source, flow)."""
+    made: dict[tuple[Path, str | None], Path] = {}
+
+    def edition(source: Path, flow: str | None = None) -> Path:
+        if (source, flow) not in made:
+            made[source, flow] = built(tmp_path_factory.mktemp(flow or source.stem), source, flow)
+        return made[source, flow]
+
+    return edition
+
+
 def heading_paragraphs(pkg: Package) -> list:
     return [b for b in body_blocks(pkg) if style_of(b).startswith("Heading")]
 
@@ -64,8 +77,8 @@ def starting(pkg: Package, block) -> bool:
     ("flow", "breaking"),
     [("run-on", {"Heading1": True, "Heading2": False}), ("new-page", {"Heading1": True, "Heading2": True}), ("recto", {"Heading1": False, "Heading2": False})],
 )
-def test_heading_styles_break_pages_as_the_flow_says(tmp_path, flow, breaking):
-    pkg = Package(built(tmp_path, DEFAULT_SOURCE, flow))
+def test_heading_styles_break_pages_as_the_flow_says(editions, flow, breaking):
+    pkg = Package(editions(DEFAULT_SOURCE, flow))
     for style_id, value in breaking.items():
         assert bool(pkg.style_flag(style_id, "w:pPr/w:pageBreakBefore")) is value, style_id
     assert not pkg.style_flag("Heading3", "w:pPr/w:pageBreakBefore")
@@ -76,8 +89,8 @@ def test_without_parts_chapters_run_on_by_default(chapters_docx):
 
 
 @pytest.mark.parametrize("flow", list(page_flow.PAGE_FLOWS))
-def test_which_headings_start_a_page(tmp_path, flow):
-    pkg = Package(built(tmp_path, DEFAULT_SOURCE, flow))
+def test_which_headings_start_a_page(editions, flow):
+    pkg = Package(editions(DEFAULT_SOURCE, flow))
     chapter = chapter_level(headings(DEFAULT_SOURCE))
     blocks = body_blocks(pkg)
     for index, block in enumerate(blocks):
@@ -90,8 +103,8 @@ def test_which_headings_start_a_page(tmp_path, flow):
         assert starting(pkg, block) is want, (flow, text_of(block))
 
 
-def test_recto_sections_start_on_odd_pages(tmp_path):
-    pkg = Package(built(tmp_path, DEFAULT_SOURCE, "recto"))
+def test_recto_sections_start_on_odd_pages(editions):
+    pkg = Package(editions(DEFAULT_SOURCE, "recto"))
     ends = section_ends(pkg)
     assert len(ends) > 3
     kinds = [attr(sect.find(w("type")), "val") for sect in ends]
@@ -102,8 +115,8 @@ def test_recto_sections_start_on_odd_pages(tmp_path):
 # --- explicit breaks in the XML --------------------------------------------------------------------------
 
 
-def test_explicit_breaks_start_the_next_block_and_leave_no_marker(tmp_path):
-    pkg = Package(built(tmp_path, LONG))
+def test_explicit_breaks_start_the_next_block_and_leave_no_marker(editions):
+    pkg = Package(editions(LONG))
     texts = {text_of(b): b for b in body_blocks(pkg) if b.tag == w("p")}
     for text in ("改ページの後の段落です。", "二つ続いた改ページの後の段落です。"):
         assert starts_page(texts[text]), text
@@ -116,8 +129,9 @@ def test_explicit_breaks_start_the_next_block_and_leave_no_marker(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def flows(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """The seed in each page flow and the long-titles fixture: (docx, LibreOffice's PDF of it)."""
+def flows(editions) -> dict[str, tuple[Path, Path]]:
+    """The seed in each page flow (run-on as the default, no setting) and the long-titles fixture: (docx,
+    LibreOffice's PDF of it)."""
     need_client("LibreOffice", shutil.which("soffice") is not None, "the Word edition is laid out with soffice --headless")
     out = {}
     for name, source, flow in (
@@ -126,7 +140,7 @@ def flows(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
         ("recto", DEFAULT_SOURCE, "recto"),
         ("long", LONG, None),
     ):
-        docx = built(tmp_path_factory.mktemp(name), source, flow)
+        docx = editions(source, flow)
         out[name] = (docx, render_pdf(docx))
     return out
 

@@ -146,13 +146,13 @@ def text_of(node) -> str:
 
 
 @pytest.fixture(scope="session")
-def seed_docx(tmp_path_factory) -> Package:
-    return Package(build_docx(DEFAULT_SOURCE, tmp_path_factory.mktemp("docx-seed")))
+def seed_docx(seed_build) -> Package:
+    return Package(seed_build / f"{DEFAULT_SOURCE.stem}.docx")
 
 
 @pytest.fixture(scope="session")
-def chapters_docx(tmp_path_factory) -> Package:
-    return Package(build_docx(CHAPTERS, tmp_path_factory.mktemp("docx-chapters")))
+def chapters_docx(chapters_build) -> Package:
+    return Package(chapters_build / f"{CHAPTERS.stem}.docx")
 
 
 def render_pdf(docx: Path) -> Path:
