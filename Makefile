@@ -76,12 +76,14 @@ check: | $(STAMP)
 preview: | $(STAMP) $(SYSTEM)
 	$(PY) build.py preview $(if $(DOC),--source $(DOC)) --out $(OUT) $(if $(PORT),--port $(PORT))
 
+# On every core (pytest-xdist); a test file's tests stay on one worker, so its module fixtures are built once.
+TESTFLAGS ?= -n auto --dist loadfile
 test: | $(STAMP) $(SYSTEM)
-	$(PY) -m pytest
+	$(PY) -m pytest $(TESTFLAGS)
 
 # The edit loop: no slow tests (real builds of whole editions, make, outside clients).
 test-fast: | $(STAMP) $(SYSTEM)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" $(TESTFLAGS)
 
 # mypy --strict on jpub/ (pyproject.toml [tool.mypy] says what it checks)
 lint: | $(STAMP)

@@ -95,3 +95,14 @@ def figures_build(tmp_path_factory) -> Path:
     """A 白書-like document with figures (PNG, SVG), a 10-column table, a landscape table, a table over two
     pages, table notes, a コラム and a note box, a colour span and a link: all three editions."""
     return shared(tmp_path_factory, "figures", lambda out: build(FIGURES_SOURCE, out))
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Test files with the most slow tests first, each file's tests kept together and in order: under
+    pytest-xdist (make test hands out whole files) the long files start early and the short ones fill in
+    around them, instead of one long file starting last while the other worker has nothing left."""
+    slow: dict[Path, int] = {}
+    for item in items:
+        slow[item.path] = slow.get(item.path, 0) + (item.get_closest_marker("slow") is not None)
+    first_seen = {path: index for index, path in enumerate(dict.fromkeys(item.path for item in items))}
+    items.sort(key=lambda item: (-slow[item.path], first_seen[item.path]))
