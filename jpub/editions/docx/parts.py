@@ -10,7 +10,7 @@ from lxml import etree
 
 from jpub.editions.docx import breaks, ooxml, sections, table_notes
 from jpub.editions.docx.fields import caption_descriptions
-from jpub.editions.docx.styles import chars, data, w
+from jpub.editions.docx.styles import chars, data, text_width_twips, w
 from jpub.editions.docx.tables import fit_table
 from jpub.editions.fragments import chapter_level
 from jpub.publication import Publication
@@ -101,7 +101,7 @@ def document(root: etree._Element, pub: Publication) -> list[etree._Element]:
     caption_descriptions(body)
     for table in list(body.iter(w("tbl"))):
         top = next((a for a in [table, *table.iterancestors()] if a.getparent() is body), table)
-        fit_table(table, sections.text_width_twips(landscape.get(id(top), False)))
+        fit_table(table, text_width_twips(landscape.get(id(top), False)))
         for row in table.iter(w("tr")):
             header = row.find(f"{w('trPr')}/{w('tblHeader')}") is not None
             for style in row.iter(w("pStyle")):

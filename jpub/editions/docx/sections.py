@@ -15,13 +15,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from jpub.editions.docx.ooxml import required_attribute
-from jpub.editions.docx.styles import TWIPS_PER_MM, data, el, w
-
-
-def text_width_twips(landscape: bool = False) -> int:
-    page = data()["page"]
-    width = page["height"] if landscape else page["width"]
-    return round(float(width - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
+from jpub.editions.docx.styles import el, w
 
 
 def _is_landscape(sect: etree._Element) -> bool:

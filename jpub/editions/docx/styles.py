@@ -95,9 +95,11 @@ def half_points(value: float) -> int:
     return round(value * 2)
 
 
-def text_width_twips() -> int:
+def text_width_twips(landscape: bool = False) -> int:
+    """The measure: the page's width (its height on a landscape page) less the side margins."""
     page = data()["page"]
-    return round(float(page["width"] - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
+    width = page["height"] if landscape else page["width"]
+    return round(float(width - page["margins"]["left"] - page["margins"]["right"]) * TWIPS_PER_MM)
 
 
 def chars(value: float) -> int:
