@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import zipfile
 
 import pytest
 
-from jpub import file_cache, pipeline, publication
+from jpub import pipeline, publication
 from jpub.editions.docx.front import toc_instruction
 
 from .conftest import DEFAULT_SOURCE
@@ -378,11 +377,3 @@ def test_zip_entries_in_fixed_order_with_one_timestamp(seed_docx):
         infos = z.infolist()
     assert [i.filename for i in infos[:3]] == ["[Content_Types].xml", "_rels/.rels", "word/document.xml"]
     assert len({i.date_time for i in infos}) == 1
-
-
-def test_two_builds_are_byte_identical(tmp_path, monkeypatch):
-    monkeypatch.setenv(file_cache.ENVIRONMENT, "")  # each build lays the file out in LibreOffice itself
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    first, second = build_docx(DEFAULT_SOURCE, tmp_path / "a"), build_docx(DEFAULT_SOURCE, tmp_path / "b")
-    assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(second.read_bytes()).hexdigest()
