@@ -3,11 +3,13 @@ inputs; several documents build side by side, and one that fails stops none of t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,6 +72,21 @@ def make(tree: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["make", f"VENV={sys.prefix}", *args], cwd=tree, capture_output=True, text=True, env=env, timeout=600, check=False)
 
 
+@contextlib.contextmanager
+def kept_as_it_was(tree: Path, keep: Path) -> Iterator[None]:
+    """The tree's source/ and output/ put back afterwards as they were, times included, so that make finds
+    it up to date again without building anything (and says so)."""
+    for folder in ("source", "output"):
+        shutil.copytree(tree / folder, keep / folder, copy_function=shutil.copy2)
+    try:
+        yield
+    finally:
+        for folder in ("source", "output"):
+            shutil.rmtree(tree / folder)
+            shutil.copytree(keep / folder, tree / folder, copy_function=shutil.copy2)
+        assert make(tree, "-q").returncode == 0
+
+
 def planned(tree: Path) -> list[str]:
     return [line for line in make(tree, "-n").stdout.splitlines() if "build.py" in line]
 
@@ -117,23 +134,18 @@ def test_a_change_rebuilds_exactly_the_editions_that_use_it(built_tree, touched,
     assert verified == set(rebuilt)  # make verifies what it built
 
 
-def test_a_missing_output_is_rebuilt_alone(built_tree):
-    docx = built_tree / "output" / "plan.docx"
-    kept = docx.read_bytes()
-    docx.unlink()
-    try:
+def test_a_missing_output_is_rebuilt_alone(built_tree, tmp_path):
+    with kept_as_it_was(built_tree, tmp_path):
+        (built_tree / "output" / "plan.docx").unlink()
         assert editions_in(planned(built_tree)) == {"plan": {"docx"}}
-    finally:
-        docx.write_bytes(kept)
-        make(built_tree)
 
 
-def test_after_a_source_edit_one_make_rebuilds_it_once_and_leaves_nothing_to_do(built_tree):
+def test_after_a_source_edit_one_make_rebuilds_it_once_and_leaves_nothing_to_do(built_tree, tmp_path):
     """One build.py run for the edited document, so each warning is shown once; then verify; then nothing."""
     source = built_tree / "source" / "plan.md"
     before = source.read_text(encoding="utf-8")
-    source.write_text(before.replace("市民の生命と財産を", "市民の生命と財産を改めて", 1) + "\n末尾に\tタブ。\n", encoding="utf-8")
-    try:
+    with kept_as_it_was(built_tree, tmp_path):
+        source.write_text(before.replace("市民の生命と財産を", "市民の生命と財産を改めて", 1) + "\n末尾に\tタブ。\n", encoding="utf-8")
         done = make(built_tree)
         assert done.returncode == 0, done.stderr
         runs = [line for line in done.stdout.splitlines() if "build.py" in line]
@@ -141,9 +153,6 @@ def test_after_a_source_edit_one_make_rebuilds_it_once_and_leaves_nothing_to_do(
         assert (done.stdout + done.stderr).count("[tab]") == 1
         assert planned(built_tree) == []
         assert "改めて" in (built_tree / "output" / "plan.html").read_text(encoding="utf-8")
-    finally:
-        source.write_text(before, encoding="utf-8")
-        make(built_tree)
 
 
 def test_make_pdf_builds_the_pdf_of_every_document_alone(built_tree):
@@ -161,13 +170,13 @@ def test_each_document_in_source_gets_its_own_editions(built_tree):
     assert "窓口は本庁舎1階に移ります。" in html and "受付時間は午前9時から午後5時までです。" in html
 
 
-def test_a_broken_document_keeps_its_outputs_and_does_not_stop_the_other(built_tree):
+def test_a_broken_document_keeps_its_outputs_and_does_not_stop_the_other(built_tree, tmp_path):
     notice, plan = built_tree / "source" / "notice.md", built_tree / "source" / "plan.md"
     kept = {name: (built_tree / "output" / name).read_bytes() for name in built(built_tree) if name.startswith("notice.")}
     plan_text = plan.read_text(encoding="utf-8")
-    notice.write_text(NOTICE + "\n{{ undefined_name }}\n", encoding="utf-8")
-    plan.write_text(plan_text.replace("市内全域を対象とする。", "市内全域と周辺を対象とする。"), encoding="utf-8")
-    try:
+    with kept_as_it_was(built_tree, tmp_path):
+        notice.write_text(NOTICE + "\n{{ undefined_name }}\n", encoding="utf-8")
+        plan.write_text(plan_text.replace("市内全域を対象とする。", "市内全域と周辺を対象とする。"), encoding="utf-8")
         done = make(built_tree, "-j2")
         assert done.returncode != 0
         assert "notice.md:12: error: 変数 undefined_name が定義されていません" in done.stderr
@@ -176,10 +185,6 @@ def test_a_broken_document_keeps_its_outputs_and_does_not_stop_the_other(built_t
         assert make(built_tree, "-q").returncode != 0  # the broken document is still out of date
         checked = make(built_tree, "check")
         assert checked.returncode != 0 and "notice.md:12" in checked.stderr and "check: エラー 0 件" in checked.stderr
-    finally:
-        notice.write_text(NOTICE, encoding="utf-8")
-        plan.write_text(plan_text, encoding="utf-8")
-        make(built_tree, "-j2")
 
 
 def test_system_setup_without_root_prints_the_exact_command(tmp_path):
