@@ -19,13 +19,17 @@ ENVIRONMENT = "JPUB_CACHE_DIR"
 MAX_BYTES = 200 * 1024 * 1024  # per kind of entry
 
 
+def user_caches() -> Path:
+    """Where the user's programs keep their caches: ``$XDG_CACHE_HOME``, else ``~/.cache``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 def folder(kind: str) -> Path | None:
     """The folder for entries of one kind, or None when no cache is to be kept."""
     chosen = os.environ.get(ENVIRONMENT)
     if chosen is not None:
         return Path(chosen) / kind if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jpub" / kind
+    return user_caches() / "jpub" / kind
 
 
 def digest(parts: Iterable[bytes]) -> str:
@@ -55,6 +59,7 @@ def store(kind: str, key: str, data: bytes) -> None:
     where = folder(kind)
     if where is None:
         return
+    part = None
     try:
         where.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=where, prefix=".part-", delete=False) as part:
@@ -62,7 +67,8 @@ def store(kind: str, key: str, data: bytes) -> None:
         os.replace(part.name, where / key)
         trim(where, MAX_BYTES)
     except OSError:
-        return
+        if part is not None:
+            Path(part.name).unlink(missing_ok=True)  # a full disk leaves no half entry behind
 
 
 def trim(where: Path, max_bytes: int) -> None:

@@ -45,8 +45,7 @@ def executable() -> str | None:
 
 
 def font_caches() -> list[Path]:
-    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fontconfig"
-    return [*FONT_CACHES, user]
+    return [*FONT_CACHES, file_cache.user_caches() / "fontconfig"]
 
 
 def _stamp(path: Path) -> bytes:

@@ -13,8 +13,7 @@ import pytest
 from PIL import Image
 
 from jpub import pipeline
-from jpub.editions.docx.sections import text_width_twips
-from jpub.editions.docx.styles import TWIPS_PER_MM
+from jpub.editions.docx.styles import TWIPS_PER_MM, text_width_twips
 from jpub.verify import verify_edition
 from jpub.verify.expectations import expected
 

@@ -140,3 +140,15 @@ def test_rebuilding_an_unchanged_word_edition_runs_no_libreoffice(tmp_path, monk
     second = build(source, tmp_path / "b", "docx") / "chapters-only.docx"
     assert runs(log) == laid_out
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_an_entry_that_cannot_be_put_in_place_leaves_nothing_behind(tmp_path, monkeypatch):
+    monkeypatch.setenv(file_cache.ENVIRONMENT, str(tmp_path))
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(file_cache.os, "replace", full_disk)
+    file_cache.store("kind", "key", b"x" * 100)
+    assert list((tmp_path / "kind").iterdir()) == []
+    assert file_cache.load("kind", "key") is None
