@@ -10,6 +10,13 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+def included_via(lines: Iterable[tuple[str, int]]) -> str:
+    """A diagnostic's context for a line of an included file: the (file, line) of each include that
+    brought it in, innermost first — 「a.md:3 ← doc.md:12 で取り込み」; empty for the source's own lines."""
+    chain = [f"{path}:{line}" for path, line in lines]
+    return f"{' ← '.join(chain)} で取り込み" if chain else ""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str

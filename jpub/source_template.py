@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 
 from jpub import backstops, template_errors, template_sandbox
+from jpub.diagnostics import included_via
 from jpub.errors import DocumentError
 from jpub.includes import SourceFolderLoader
 from jpub.limits import LIMITS
@@ -113,13 +114,13 @@ class Rendered:
         return source_display if file == 0 or file >= len(self.files) else display_path(self.files[file])
 
     def context(self, origin: Origin, source_display: str) -> str:
-        """「a.md:3 ← doc.md:12 で取り込み」: the chain of lines that brought an included line in."""
+        """The chain of lines that brought an included line in (diagnostics.included_via)."""
         chain = []
         via = origin.via
         while via is not None:
-            chain.append(f"{self.display(via.file, source_display)}:{via.line}")
+            chain.append((self.display(via.file, source_display), via.line))
             via = via.via
-        return f"{' ← '.join(chain)} で取り込み" if chain else ""
+        return included_via(chain)
 
 
 def environment(source: Source) -> BoundedSandbox:

@@ -15,7 +15,7 @@ from jpub.checks import artefacts, contents, dates, figures, items, koyobun, mar
 from jpub.checks.model import Finding, Place, Rule, Severity
 from jpub.checks.placing import SourceFile
 from jpub.checks.view import Doc
-from jpub.diagnostics import Diagnostic, sort
+from jpub.diagnostics import Diagnostic, included_via, sort
 from jpub.publication import Publication
 from jpub.settings import RuleSetting
 from jpub.source import Source
@@ -103,13 +103,13 @@ def _diagnostic(doc: Doc, finding: Finding, severity: Severity, rule: str) -> Di
 
 
 def _context(doc: Doc, where: Place) -> str:
-    """「a.md:3 ← doc.md:12 で取り込み」: the lines that brought an included line into the source."""
-    chain: list[str] = []
+    """The lines that brought an included line into the source (diagnostics.included_via)."""
+    chain: list[tuple[str, int]] = []
     via = where.via
     while via is not None:
-        chain.append(f"{doc.files[via.file].display}:{via.line}")
+        chain.append((doc.files[via.file].display, via.line))
         via = via.via
-    return f"{' ← '.join(chain)} で取り込み" if chain else ""
+    return included_via(chain)
 
 
 def _unknown(rule: str) -> str:
